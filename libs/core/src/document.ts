@@ -1,0 +1,127 @@
+/**
+ * Domain types shared by every role. Plain data, no framework, no I/O.
+ */
+
+export const DOC_TYPES = [
+  'news',
+  'rule',
+  'proposed_rule',
+  'notice',
+  'presidential_document',
+  'bill',
+  'press_release',
+  'guidance',
+  'funding',
+  'page_change',
+] as const;
+export type DocType = (typeof DOC_TYPES)[number];
+
+export const PRIORITIES = ['none', 'low', 'medium', 'high'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export type TextField = 'title' | 'summary' | 'body';
+
+/** Where a tag came from: the matched phrase as it appears in the text, its field and offset. */
+export interface Evidence {
+  phrase: string;
+  field: TextField;
+  offset: number;
+}
+
+export interface ScoredTag {
+  id: string;
+  score: number;
+  evidence: Evidence[];
+}
+
+export interface PolicyEvent {
+  kind: string;
+  /** ISO date (YYYY-MM-DD) when the text states one. */
+  date?: string;
+}
+
+/** What a classifier says about a text. */
+export interface Classification {
+  subSectors: ScoredTag[];
+  focusAreas: string[];
+  advocacyGoals: ScoredTag[];
+  docType: DocType;
+  policyEvents: PolicyEvent[];
+  policyAction: boolean;
+  agencies: string[];
+  priority: Priority;
+  priorityReason: string;
+}
+
+/** One item as a crawler found it, before classification. */
+export interface RawItem {
+  sourceId: string;
+  /** The feed's own identifier for the item (guid, id) or, failing that, its link. */
+  guid: string;
+  url: string;
+  title: string;
+  summary: string;
+  body: string;
+  /** ISO 8601 timestamp, when the feed gives a usable one. */
+  publishedAt?: string;
+  fetchedAt: string;
+}
+
+/** A stored, classified document. `id` is stable across versions; `version` grows on change. */
+export interface RadarDocument extends Classification {
+  id: string;
+  version: number;
+  contentHash: string;
+  sourceId: string;
+  sourceName: string;
+  url: string;
+  title: string;
+  summary: string;
+  body: string;
+  publishedAt: string;
+  fetchedAt: string;
+  indexedAt: string;
+}
+
+export const ALERT_STATES = ['new', 'reviewed', 'dismissed', 'acted'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** A document the policy team should look at: it reports a policy action in a sub-sector. */
+export interface Alert {
+  /** Equal to the document id: one alert per document, updated when the document changes. */
+  id: string;
+  documentId: string;
+  documentVersion: number;
+  title: string;
+  url: string;
+  sourceIds: string[];
+  docType: DocType;
+  subSectors: string[];
+  focusAreas: string[];
+  advocacyGoals: string[];
+  policyEvents: PolicyEvent[];
+  priority: Priority;
+  reason: string;
+  publishedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  state: AlertState;
+}
+
+export const SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** A saved query whose matching alerts are emailed to one address (double opt-in). */
+export interface Subscription {
+  id: string;
+  email: string;
+  /** Query in the query language; the empty string matches every alert. */
+  query: string;
+  status: SubscriptionStatus;
+  /** Secret in the confirmation link. */
+  confirmToken: string;
+  /** Secret in every email's unsubscribe link. */
+  unsubscribeToken: string;
+  createdAt: string;
+  confirmedAt?: string;
+}

@@ -1,0 +1,7 @@
+export * from './document';
+export * from './text';
+export * from './query/ast';
+export * from './query/parser';
+export * from './query/evaluate';
+export * from './taxonomy';
+export * from './ids';
