@@ -5,3 +5,4 @@ export * from './query/parser';
 export * from './query/evaluate';
 export * from './taxonomy';
 export * from './ids';
+export * from './alerts';

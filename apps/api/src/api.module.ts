@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { MailModule } from '@radar/mail';
+import { QueueModule } from '@radar/queue';
+import { SearchModule } from '@radar/search';
+import { HealthController } from './health.controller';
+import { OutboxController } from './outbox.controller';
+import { QuerySyntaxErrorFilter } from './query-error.filter';
+import { SearchController } from './search.controller';
+import { SubscriptionService } from './subscription.service';
+import { SubscriptionsController } from './subscriptions.controller';
+import { WebController } from './web.controller';
+
+/** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
+@Module({
+  imports: [QueueModule, SearchModule, MailModule],
+  controllers: [SearchController, SubscriptionsController, HealthController, OutboxController, WebController],
+  providers: [SubscriptionService, { provide: APP_FILTER, useClass: QuerySyntaxErrorFilter }],
+})
+export class ApiModule {}

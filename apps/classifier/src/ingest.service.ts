@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { classify } from '@radar/classify';
+import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
+import { JobName, JobQueue } from '@radar/queue';
+import { SearchIndex } from '@radar/search';
+
+export type IngestOutcome =
+  | { status: 'unchanged'; documentId: string; version: number }
+  | { status: 'created' | 'updated'; documentId: string; version: number };
+
+/**
+ * Normalises and classifies one crawled item, stores it as a new document or a new version of the
+ * same document, and hands it to the notifier. Idempotent: the durable index decides, by content
+ * hash, whether anything changed, so a retried or duplicated job writes nothing twice.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+
+  constructor(
+    private readonly index: SearchIndex,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async ingest(item: RawItem, sourceName: string): Promise<IngestOutcome> {
+    const id = documentId(item.sourceId, item.guid);
+    const hash = contentHash(item);
+    const existing = await this.index.getDocument(id);
+    if (existing && existing.contentHash === hash) {
+      // Stored already; make sure the notifier saw it (a crash may have come between the two).
+      await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: existing.version });
+      return { status: 'unchanged', documentId: id, version: existing.version };
+    }
+    const classification = classify({
+      title: item.title,
+      summary: item.summary,
+      body: item.body,
+      url: item.url,
+      sourceId: item.sourceId,
+    });
+    const now = new Date().toISOString();
+    const doc: RadarDocument = {
+      id,
+      version: existing ? existing.version + 1 : 1,
+      contentHash: hash,
+      sourceId: item.sourceId,
+      sourceName,
+      url: item.url,
+      title: item.title,
+      summary: item.summary,
+      body: item.body,
+      publishedAt: item.publishedAt ?? existing?.publishedAt ?? item.fetchedAt,
+      fetchedAt: item.fetchedAt,
+      indexedAt: now,
+      ...classification,
+    };
+    const outcome = await this.index.upsertDocument(doc);
+    await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });
+    this.logger.log(
+      `document=${id} source=${item.sourceId} ${outcome} v${doc.version} sectors=${doc.subSectors.map((s) => s.id).join(',') || '-'}`,
+    );
+    return { status: existing ? 'updated' : 'created', documentId: id, version: doc.version };
+  }
+}

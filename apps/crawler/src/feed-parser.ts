@@ -1,0 +1,95 @@
+import * as cheerio from 'cheerio';
+import Parser from 'rss-parser';
+import type { RawItem } from '@radar/core';
+import { stableHash } from '@radar/core';
+
+/** Decodes feed bytes honouring a BOM, the HTTP charset, then the XML declaration; UTF-8 otherwise. */
+export function decodeFeed(body: Buffer, contentType?: string): string {
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
+  if (body[0] === 0xff && body[1] === 0xfe) return new TextDecoder('utf-16le').decode(body.subarray(2));
+  if (body[0] === 0xfe && body[1] === 0xff) return new TextDecoder('utf-16be').decode(body.subarray(2));
+  const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+  const head = body.subarray(0, 200).toString('latin1');
+  const fromDeclaration = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
+  for (const label of [fromHeader, fromDeclaration]) {
+    if (!label) continue;
+    try {
+      return new TextDecoder(label.toLowerCase()).decode(body);
+    } catch {
+      // an unknown label: try the next hint
+    }
+  }
+  return body.toString('utf8');
+}
+
+/** Plain text of an HTML fragment, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
+  const $ = cheerio.load(`<body>${html}</body>`);
+  $('script, style, noscript').remove();
+  $('br, p, div, li, h1, h2, h3, h4, h5, h6, tr').after(' ');
+  return $('body').text().replace(/\s+/g, ' ').trim();
+}
+
+export class FeedParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeedParseError';
+  }
+}
+
+type FeedItem = Parser.Item & { 'content:encoded'?: string; id?: string; summary?: string; description?: string };
+
+const parser = new Parser<Record<string, unknown>, FeedItem>({
+  customFields: { item: ['content:encoded', 'id', 'summary', 'description'] },
+});
+
+/** Items published more than a day in the future, or before 1990, carry no usable date. */
+function plausibleDate(value: string | undefined, now: Date): string | undefined {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) return undefined;
+  if (t > now.getTime() + 86400000 || t < Date.UTC(1990, 0, 1)) return undefined;
+  return new Date(t).toISOString();
+}
+
+/** Parses an RSS 2.0, RSS 1.0 or Atom document into raw items for one source. */
+export async function parseFeed(xml: string, sourceId: string, baseUrl: string, now = new Date()): Promise<RawItem[]> {
+  let feed: Parser.Output<FeedItem>;
+  try {
+    feed = await parser.parseString(xml);
+  } catch (error) {
+    throw new FeedParseError(`not a readable RSS/Atom feed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const fetchedAt = now.toISOString();
+  const items: RawItem[] = [];
+  for (const entry of feed.items ?? []) {
+    const title = htmlToText(entry.title ?? '');
+    const link = entry.link ? resolveUrl(entry.link, baseUrl) : undefined;
+    const summaryHtml = entry.summary ?? entry.description ?? entry.content ?? '';
+    const bodyHtml = entry['content:encoded'] ?? (entry.content && entry.content !== summaryHtml ? entry.content : '');
+    const summary = entry.contentSnippet ? entry.contentSnippet.replace(/\s+/g, ' ').trim() : htmlToText(summaryHtml);
+    const body = htmlToText(bodyHtml);
+    if (!title && !summary && !body) continue;
+    const guid = (entry.guid ?? entry.id ?? link ?? '').trim() || stableHash([title, summary, entry.isoDate ?? '']);
+    items.push({
+      sourceId,
+      guid,
+      url: link ?? baseUrl,
+      title: title || summary.slice(0, 120),
+      summary: summary === body ? '' : summary,
+      body,
+      publishedAt: plausibleDate(entry.isoDate ?? entry.pubDate, now),
+      fetchedAt,
+    });
+  }
+  return items;
+}
+
+function resolveUrl(link: string, base: string): string {
+  try {
+    return new URL(link.trim(), base).toString();
+  } catch {
+    return link.trim();
+  }
+}

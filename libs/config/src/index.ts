@@ -1,0 +1,2 @@
+export * from './radar.config';
+export * from './config.module';

@@ -1,0 +1,51 @@
+import { ConfigError, RadarConfig } from './radar.config';
+
+describe('RadarConfig', () => {
+  it('applies embedded defaults to an empty environment', () => {
+    const config = RadarConfig.fromEnv({});
+    expect(config.port).toBe(3000);
+    expect(config.searchBackend).toBe('sqlite');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('reports every bad key in one error', () => {
+    let error: unknown;
+    try {
+      RadarConfig.fromEnv({
+        PORT: 'eighty',
+        REDIS_URL: 'http://x',
+        SEARCH_BACKEND: 'elasticsearch',
+        SMTP_URL: 'mail.example.com',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PORT');
+    expect(problems).toContain('REDIS_URL');
+    expect(problems).toContain('SMTP_URL');
+    expect(problems).toContain('ELASTICSEARCH_URL: is required when SEARCH_BACKEND=elasticsearch');
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('treats empty strings as unset and is immutable', () => {
+    const config = RadarConfig.fromEnv({ SMTP_URL: '', PUBLIC_URL: 'https://radar.example.org/' });
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.publicUrl).toBe('https://radar.example.org');
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('derives a changed copy without touching the original', () => {
+    const config = RadarConfig.fromEnv({});
+    const moved = config.with({ redisUrl: 'redis://127.0.0.1:6400' });
+    expect(moved.redisUrl).toBe('redis://127.0.0.1:6400');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(moved).toBeInstanceOf(RadarConfig);
+  });
+});

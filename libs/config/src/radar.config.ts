@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment schema. Every setting the system reads is declared here and validated once at
+ * boot; nothing else reads process.env. Requirements depend on the chosen adapters
+ * (ELASTICSEARCH_URL only with SEARCH_BACKEND=elasticsearch).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z
+  .object({
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: url(['http:', 'https:']).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Starts a private redis-server under DATA_DIR when REDIS_URL does not answer. */
+    REDIS_AUTOSTART: bool.default(true),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (1-40 characters)')
+      .default('radar'),
+    SEARCH_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
+    ELASTICSEARCH_URL: url(['http:', 'https:']).optional(),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    MAIL_FROM: z.string().min(3).default('Policy Radar <radar@localhost>'),
+    SOURCES_FILE: z.string().min(1).optional(),
+    /** How often the crawler's schedule looks for due sources. */
+    CRAWL_TICK_SECONDS: int(1, 3600).default(15),
+    /** Per-request limits for feed fetches. */
+    FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
+    FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+    USER_AGENT: z
+      .string()
+      .min(3)
+      .default('PolicyRadar/0.1 (+https://github.com/policy-radar/policy-radar)'),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+/** Requirements that depend on another key; checked even when other keys are invalid. */
+function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.SEARCH_BACKEND === 'elasticsearch' && !env.ELASTICSEARCH_URL) {
+    problems.push('ELASTICSEARCH_URL: is required when SEARCH_BACKEND=elasticsearch');
+  }
+  return problems;
+}
+
+export type RadarEnv = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated, immutable configuration; also the DI token for it. */
+export class RadarConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly redisUrl: string;
+  readonly redisAutostart: boolean;
+  readonly queuePrefix: string;
+  readonly searchBackend: 'sqlite' | 'elasticsearch';
+  readonly elasticsearchUrl?: string;
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly sourcesFile?: string;
+  readonly crawlTickSeconds: number;
+  readonly fetchTimeoutMs: number;
+  readonly fetchMaxBytes: number;
+  readonly userAgent: string;
+  readonly logLevel: RadarEnv['LOG_LEVEL'];
+
+  private constructor(env: RadarEnv) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    this.redisUrl = env.REDIS_URL;
+    this.redisAutostart = env.REDIS_AUTOSTART;
+    this.queuePrefix = env.QUEUE_PREFIX;
+    this.searchBackend = env.SEARCH_BACKEND;
+    this.elasticsearchUrl = env.ELASTICSEARCH_URL;
+    this.smtpUrl = env.SMTP_URL;
+    this.mailFrom = env.MAIL_FROM;
+    this.sourcesFile = env.SOURCES_FILE ? resolve(env.SOURCES_FILE) : undefined;
+    this.crawlTickSeconds = env.CRAWL_TICK_SECONDS;
+    this.fetchTimeoutMs = env.FETCH_TIMEOUT_MS;
+    this.fetchMaxBytes = env.FETCH_MAX_BYTES;
+    this.userAgent = env.USER_AGENT;
+    this.logLevel = env.LOG_LEVEL;
+    Object.freeze(this);
+  }
+
+  /** Validate an environment (process.env at boot, a plain object in tests). Reports every bad key. */
+  static fromEnv(env: Record<string, string | undefined>): RadarConfig {
+    const known = Object.fromEntries(
+      Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+    );
+    const parsed = envSchema.safeParse(known);
+    const problems = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => {
+          const key = i.path.join('.') || '(environment)';
+          const got = known[key];
+          return `${key}: ${i.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+        });
+    problems.push(...crossKeyProblems(known));
+    if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+    return new RadarConfig(parsed.data);
+  }
+
+  /** A copy with some settings changed, for callers that resolve a value at boot (e.g. a private Redis). */
+  with(changes: Partial<Pick<RadarConfig, 'redisUrl' | 'port' | 'publicUrl'>>): RadarConfig {
+    const copy = Object.create(RadarConfig.prototype) as RadarConfig;
+    Object.assign(copy, this, changes);
+    return Object.freeze(copy);
+  }
+}

@@ -1,0 +1,98 @@
+import type { Alert, RadarDocument, Subscription, Taxonomy } from '@radar/core';
+
+/** A rendered email: both parts come from the same typed data. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function layout(title: string, body: string, footer: string): string {
+  return [
+    '<!doctype html><html><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title></head>`,
+    '<body style="font-family:system-ui,sans-serif;max-width:640px;margin:auto;color:#1a1a1a">',
+    body,
+    `<hr><p style="font-size:12px;color:#666">${footer}</p>`,
+    '</body></html>',
+  ].join('');
+}
+
+export interface ConfirmationData {
+  subscription: Pick<Subscription, 'email' | 'query'>;
+  confirmUrl: string;
+}
+
+export function renderConfirmation({ subscription, confirmUrl }: ConfirmationData): RenderedEmail {
+  const what = subscription.query ? `alerts matching “${subscription.query}”` : 'all Policy Radar alerts';
+  return {
+    subject: 'Confirm your Policy Radar subscription',
+    text: [
+      `Someone (hopefully you) asked to send ${what} to ${subscription.email}.`,
+      '',
+      `Confirm the subscription: ${confirmUrl}`,
+      '',
+      'If you did not ask for this, ignore this email: nothing will be sent.',
+    ].join('\n'),
+    html: layout(
+      'Confirm your subscription',
+      `<p>Someone (hopefully you) asked to send ${escapeHtml(what)} to ${escapeHtml(subscription.email)}.</p>` +
+        `<p><a href="${escapeHtml(confirmUrl)}">Confirm the subscription</a></p>`,
+      'If you did not ask for this, ignore this email: nothing will be sent.',
+    ),
+  };
+}
+
+export interface AlertEmailData {
+  alert: Alert;
+  document: Pick<RadarDocument, 'summary' | 'sourceName'>;
+  subscription: Pick<Subscription, 'query'>;
+  taxonomy: Taxonomy;
+  unsubscribeUrl: string;
+}
+
+export function renderAlertEmail({ alert, document, subscription, taxonomy, unsubscribeUrl }: AlertEmailData): RenderedEmail {
+  const sectorNames = alert.subSectors.map((id) => taxonomy.subSectors.find((s) => s.id === id)?.name ?? id);
+  const events = alert.policyEvents.map((e) => (e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' ')));
+  const summary = document.summary.length > 600 ? `${document.summary.slice(0, 597)}...` : document.summary;
+  const lines = [
+    alert.title,
+    alert.url,
+    '',
+    `Priority: ${alert.priority}: ${alert.reason}`,
+    `Sub-sectors: ${sectorNames.join(', ')}`,
+    ...(events.length ? [`Policy events: ${events.join(', ')}`] : []),
+    `Source: ${document.sourceName}`,
+    ...(summary ? ['', summary] : []),
+    '',
+    `You receive this because you subscribed to ${subscription.query ? `“${subscription.query}”` : 'all alerts'}.`,
+    `Unsubscribe: ${unsubscribeUrl}`,
+  ];
+  const html = layout(
+    alert.title,
+    `<h2 style="font-size:18px"><a href="${escapeHtml(alert.url)}">${escapeHtml(alert.title)}</a></h2>` +
+      `<p><strong>Priority ${escapeHtml(alert.priority)}</strong>: ${escapeHtml(alert.reason)}</p>` +
+      `<p>Sub-sectors: ${sectorNames.map(escapeHtml).join(', ')}</p>` +
+      (events.length ? `<p>Policy events: ${events.map(escapeHtml).join(', ')}</p>` : '') +
+      `<p>Source: ${escapeHtml(document.sourceName)}</p>` +
+      (summary ? `<p>${escapeHtml(summary)}</p>` : ''),
+    `You receive this because you subscribed to ${escapeHtml(subscription.query ? `“${subscription.query}”` : 'all alerts')}. ` +
+      `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>`,
+  );
+  return {
+    subject: `[Policy Radar] ${alert.priority === 'high' ? 'HIGH: ' : ''}${alert.title}`.slice(0, 200),
+    text: lines.join('\n'),
+    html,
+    headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}

@@ -1,0 +1,151 @@
+import { UnrecoverableError, type JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import { contentHash, documentId, type RawItem } from '@radar/core';
+
+/**
+ * The one place queue and job names appear. Every hop is idempotent: job ids are deterministic,
+ * so the same work enqueued twice (a retry, a second crawler instance) is one job.
+ * BullMQ job ids must not be integers or contain ':'.
+ */
+export enum QueueName {
+  Crawl = 'crawl',
+  Ingest = 'ingest',
+  Match = 'match',
+  Email = 'email',
+}
+
+export enum JobName {
+  CrawlSource = 'crawl-source',
+  IngestItem = 'ingest-item',
+  MatchDocument = 'match-document',
+  SendEmail = 'send-email',
+}
+
+export interface CrawlSourcePayload {
+  sourceId: string;
+  /** The schedule slot this crawl belongs to (ms since epoch / interval); part of the job id. */
+  slot: number;
+}
+
+export interface IngestItemPayload {
+  item: RawItem;
+  sourceName: string;
+}
+
+export interface MatchDocumentPayload {
+  documentId: string;
+  version: number;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+export interface SendEmailPayload {
+  /** Durable delivery id: at most one email per id is ever handed to the transport. */
+  deliveryId: string;
+  subscriptionId: string;
+  message: EmailMessage;
+}
+
+export interface JobPayloads {
+  [JobName.CrawlSource]: CrawlSourcePayload;
+  [JobName.IngestItem]: IngestItemPayload;
+  [JobName.MatchDocument]: MatchDocumentPayload;
+  [JobName.SendEmail]: SendEmailPayload;
+}
+
+/** Which queue carries each job (the type-level twin of JOBS[name].queue). */
+export interface JobQueues {
+  [JobName.CrawlSource]: QueueName.Crawl;
+  [JobName.IngestItem]: QueueName.Ingest;
+  [JobName.MatchDocument]: QueueName.Match;
+  [JobName.SendEmail]: QueueName.Email;
+}
+
+/** The job names a queue carries. */
+export type JobsOf<Q extends QueueName> = { [N in JobName]: JobQueues[N] extends Q ? N : never }[JobName];
+
+interface JobDefinition<N extends JobName> {
+  queue: JobQueues[N];
+  jobId: (payload: JobPayloads[N]) => string;
+  options: Omit<JobsOptions, 'jobId'>;
+  /** Rejects a malformed payload (a permanent failure: retrying cannot fix it). */
+  schema: z.ZodType<JobPayloads[N]>;
+}
+
+const keep = { removeOnComplete: { age: 24 * 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+/** Safe for a BullMQ id: no ':' and never an integer. */
+export function jobIdPart(value: string | number): string {
+  return String(value).replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+export const JOBS: { [N in JobName]: JobDefinition<N> } = {
+  [JobName.CrawlSource]: {
+    queue: QueueName.Crawl,
+    jobId: (p) => `crawl.${jobIdPart(p.sourceId)}.${p.slot}`,
+    schema: z.object({ sourceId: z.string().min(1), slot: z.number().int().nonnegative() }),
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...keep },
+  },
+  [JobName.IngestItem]: {
+    queue: QueueName.Ingest,
+    jobId: (p) => `ingest.${documentId(p.item.sourceId, p.item.guid)}.${contentHash(p.item)}`,
+    schema: z.object({
+      sourceName: z.string(),
+      item: z.object({
+        sourceId: z.string().min(1),
+        guid: z.string().min(1),
+        url: z.string(),
+        title: z.string(),
+        summary: z.string(),
+        body: z.string(),
+        publishedAt: z.string().optional(),
+        fetchedAt: z.string(),
+      }),
+    }),
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+  },
+  [JobName.MatchDocument]: {
+    queue: QueueName.Match,
+    jobId: (p) => `match.${jobIdPart(p.documentId)}.v${p.version}`,
+    schema: z.object({ documentId: z.string().min(1), version: z.number().int().positive() }),
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+  },
+  [JobName.SendEmail]: {
+    queue: QueueName.Email,
+    jobId: (p) => `email.${jobIdPart(p.deliveryId)}`,
+    schema: z.object({
+      deliveryId: z.string().min(1),
+      subscriptionId: z.string().min(1),
+      message: z.object({
+        to: z.string().min(3),
+        subject: z.string(),
+        text: z.string(),
+        html: z.string(),
+        headers: z.record(z.string(), z.string()).optional(),
+      }),
+    }),
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 10000 }, ...keep },
+  },
+};
+
+/** Jobs grouped by the queue that carries them: each queue's processor must handle exactly these. */
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return (Object.keys(JOBS) as JobName[]).filter((name) => JOBS[name].queue === queue);
+}
+
+/**
+ * A failure that retrying cannot fix (bad payload, permanently rejected address). Processors throw
+ * it to fail the job at once instead of burning attempts.
+ */
+export class PermanentJobError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}

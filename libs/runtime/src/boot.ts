@@ -1,0 +1,93 @@
+import { DynamicModule, INestApplicationContext, Logger, LogLevel, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError, ConfigModule, RadarConfig } from '@radar/config';
+import { ensureRedis, RedisUnavailableError } from '@radar/queue';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface BootOptions {
+  /** Name in logs: "all-in-one", "crawler"... */
+  name: string;
+  /** Role modules to run in this process. */
+  roles: Type[];
+  /** Serve HTTP (the API role). */
+  http: boolean;
+  config: RadarConfig;
+  /** PATH to look for redis-server when Redis does not answer. */
+  searchPath?: string;
+  /** Logger levels override (tests keep logs quiet). */
+  logLevels?: LogLevel[] | false;
+}
+
+export interface RunningRadar {
+  app: INestApplicationContext;
+  config: RadarConfig;
+  /** Base URL of the HTTP server when `http` was asked for. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+@Module({})
+class RadarRootModule {
+  static register(config: RadarConfig, roles: Type[]): DynamicModule {
+    return { module: RadarRootModule, imports: [ConfigModule.forRoot(config), ...roles] };
+  }
+}
+
+/** Boots the given roles in one process on a validated config, after making sure Redis answers. */
+export async function bootRadar(options: BootOptions): Promise<RunningRadar> {
+  const { config } = options;
+  const logger = new Logger(options.name);
+  await ensureRedis({
+    redisUrl: config.redisUrl,
+    autostart: config.redisAutostart,
+    dataDir: config.dataDir,
+    searchPath: options.searchPath ?? '',
+    log: (m) => logger.warn(m),
+  });
+  const root = RadarRootModule.register(config, options.roles);
+  const logLevels = options.logLevels ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  if (!options.http) {
+    const app = await NestFactory.createApplicationContext(root, { logger: logLevels });
+    app.enableShutdownHooks();
+    await app.init();
+    logger.log(`${options.name} running (Redis ${config.redisUrl}, queue prefix "${config.queuePrefix}")`);
+    return { app, config, close: () => app.close() };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '100kb' });
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}`;
+  logger.log(`${options.name} running: web page ${url}/ · API ${url}/api · health ${url}/health`);
+  return { app, config, url, close: () => app.close() };
+}
+
+/**
+ * Entry point of every process: validates the environment once, boots, and turns the two
+ * boot failures an operator can fix (bad configuration, no Redis) into one clear message.
+ */
+export function runMain(options: Omit<BootOptions, 'config' | 'searchPath'>): void {
+  let config: RadarConfig;
+  try {
+    config = RadarConfig.fromEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  bootRadar({ ...options, config, searchPath: process.env.PATH ?? '' }).catch((error: unknown) => {
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`${options.name} failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}

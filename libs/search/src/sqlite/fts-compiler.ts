@@ -1,0 +1,198 @@
+/**
+ * Compiles the query AST to a SQL `WHERE` fragment over `documents d`, with FTS5 MATCH
+ * expressions for the text leaves. Pure: no database access. User text only ever reaches SQL
+ * as a bound parameter; inside an FTS5 expression every token is a quoted FTS5 string.
+ */
+import { TEXT_FIELDS, tokenize, type KeywordField, type QueryNode, type QueryTextField } from '@radar/core';
+
+export type SqlValue = string | number;
+
+export interface SqlFragment {
+  sql: string;
+  params: SqlValue[];
+}
+
+/** A free-text leaf of the AST. */
+export type TextLeaf = Extract<QueryNode, { kind: 'term' } | { kind: 'phrase' }>;
+
+/** Matches every document / no document; never NULL, so `NOT` stays two-valued. */
+const TRUE: SqlFragment = { sql: '1', params: [] };
+const FALSE: SqlFragment = { sql: '0', params: [] };
+
+/** Quote one token as an FTS5 string (`"` doubled inside). */
+export function ftsString(token: string): string {
+  return `"${token.replace(/"/g, '""')}"`;
+}
+
+/** The folded tokens of a leaf, exactly as the FTS5 tokenizer would see them. */
+export function leafTokens(leaf: TextLeaf): string[] {
+  const text = leaf.kind === 'term' ? leaf.value : leaf.words.join(' ');
+  return tokenize(text).map((t) => t.value);
+}
+
+function columnFilter(field: QueryTextField | undefined): string {
+  if (field === undefined) return '';
+  if (!(TEXT_FIELDS as readonly string[]).includes(field)) {
+    throw new Error(`Unknown text field: ${String(field)}`);
+  }
+  return `{${field}} : `;
+}
+
+/**
+ * The FTS5 expression for one text leaf, or `null` when the leaf can match nothing (no
+ * token survives tokenisation).
+ *
+ * - term `reactor` → `"reactor"`; prefix `react*` → `"react" *`
+ * - a term the tokenizer splits (`u.s`) is matched as the phrase of its tokens
+ * - phrase → `"spent" + "fuel"`; with slop → `NEAR("spent" "fuel", 3)`
+ * - field → `{title} : …`
+ */
+export function ftsExpression(leaf: TextLeaf): string | null {
+  const tokens = leafTokens(leaf);
+  if (tokens.length === 0) return null;
+  const quoted = tokens.map(ftsString);
+  const prefix = leaf.kind === 'term' && leaf.prefix;
+  if (prefix) quoted[quoted.length - 1] += ' *';
+  let body: string;
+  if (leaf.kind === 'phrase' && leaf.slop !== undefined && tokens.length > 1) {
+    const slop = Math.max(0, Math.floor(leaf.slop));
+    body = `NEAR(${quoted.join(' ')}, ${slop})`;
+  } else {
+    body = quoted.join(' + ');
+  }
+  return columnFilter(leaf.field) + body;
+}
+
+/** Where each keyword field's values live in the `doc_tags` table. */
+export const KEYWORD_TAG: Record<KeywordField, string> = {
+  sector: 'sector',
+  area: 'area',
+  goal: 'goal',
+  type: 'type',
+  agency: 'agency',
+  source: 'source',
+  event: 'event',
+  priority: 'priority',
+};
+
+/** Keyword values compare case-insensitively: both sides are lower-cased. */
+export function keywordValue(value: string): string {
+  return value.toLowerCase();
+}
+
+/**
+ * ISO instants compare as strings once normalised to `toISOString()` form; anything that does
+ * not parse is kept as given.
+ */
+export function sortableInstant(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+function textLeafSql(leaf: TextLeaf): SqlFragment {
+  const expr = ftsExpression(leaf);
+  if (expr === null) return FALSE;
+  return { sql: 'd.doc_key IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)', params: [expr] };
+}
+
+function join(op: 'AND' | 'OR', parts: SqlFragment[], empty: SqlFragment): SqlFragment {
+  if (parts.length === 0) return empty;
+  if (parts.length === 1) return parts[0];
+  return {
+    sql: `(${parts.map((p) => p.sql).join(` ${op} `)})`,
+    params: parts.flatMap((p) => p.params),
+  };
+}
+
+/** A SQL boolean expression over `documents d` that is true exactly for matching documents. */
+export function compileWhere(node: QueryNode): SqlFragment {
+  switch (node.kind) {
+    case 'all':
+      return TRUE;
+    case 'term':
+    case 'phrase':
+      return textLeafSql(node);
+    case 'keyword': {
+      const tag = KEYWORD_TAG[node.field];
+      if (tag === undefined) throw new Error(`Unknown keyword field: ${String(node.field)}`);
+      return {
+        sql: 'EXISTS (SELECT 1 FROM doc_tags t WHERE t.field = ? AND t.value = ? AND t.doc_key = d.doc_key)',
+        params: [tag, keywordValue(node.value)],
+      };
+    }
+    case 'range': {
+      const parts: SqlFragment[] = [];
+      const bound = (op: string, value: string | undefined): void => {
+        if (value !== undefined) parts.push({ sql: `d.published_at ${op} ?`, params: [sortableInstant(value)] });
+      };
+      bound('>=', node.gte);
+      bound('>', node.gt);
+      bound('<=', node.lte);
+      bound('<', node.lt);
+      return join('AND', parts, TRUE);
+    }
+    case 'and':
+      return join('AND', node.children.map(compileWhere), TRUE);
+    case 'or':
+      return join('OR', node.children.map(compileWhere), FALSE);
+    case 'not': {
+      const inner = compileWhere(node.child);
+      return { sql: `(NOT ${inner.sql})`, params: inner.params };
+    }
+    default: {
+      const unknown: never = node;
+      throw new Error(`Unknown query node: ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Text leaves that count for the match (under an even number of NOTs): they drive relevance
+ * scoring and highlighting. Leaves under a NOT never contribute.
+ */
+export function positiveTextLeaves(node: QueryNode, negated = false, out: TextLeaf[] = []): TextLeaf[] {
+  switch (node.kind) {
+    case 'term':
+    case 'phrase':
+      if (!negated) out.push(node);
+      break;
+    case 'and':
+    case 'or':
+      for (const child of node.children) positiveTextLeaves(child, negated, out);
+      break;
+    case 'not':
+      positiveTextLeaves(node.child, !negated, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/**
+ * The FTS5 expression whose bm25 ranks a result set: the OR of the positive text leaves, or
+ * `null` when the query has none (keyword/range/all queries; every hit scores 0).
+ */
+export function rankingExpression(node: QueryNode): string | null {
+  const exprs = [...new Set(positiveTextLeaves(node).map(ftsExpression))].filter(
+    (e): e is string => e !== null,
+  );
+  if (exprs.length === 0) return null;
+  if (exprs.length === 1) return exprs[0];
+  return exprs.map((e) => `(${e})`).join(' OR ');
+}
+
+/** True when the AST has a range node (its bounds may come from a relative `now-7d`). */
+export function hasRange(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'range':
+      return true;
+    case 'and':
+    case 'or':
+      return node.children.some(hasRange);
+    case 'not':
+      return hasRange(node.child);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The SQLite schema, versioned with `PRAGMA user_version`. Each migration moves the database
+ * from version i to i + 1 inside one immediate transaction; a database newer than this build is
+ * refused rather than guessed at.
+ */
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Version 1.
+ * - `documents.doc_key` aliases the rowid (so VACUUM cannot renumber it) and is the FTS rowid;
+ *   `id` is the document's stable id.
+ * - `docs_fts` is contentless (the text lives in `documents.json`) with `contentless_delete`,
+ *   so a re-upsert deletes and re-inserts its row. Positions are kept: phrases and NEAR work.
+ * - `doc_tags` holds every keyword field (multi- and single-valued) lower-cased in `value` for
+ *   filters, and as written in `label` for facets.
+ * - `alert_tags` does the same for the alert filters on sector/area/goal.
+ */
+const V1 = `
+CREATE TABLE documents (
+  doc_key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  indexed_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX documents_published ON documents (published_at DESC, id DESC);
+
+CREATE VIRTUAL TABLE docs_fts USING fts5(
+  title, summary, body,
+  tokenize = 'unicode61 remove_diacritics 2',
+  content = '',
+  contentless_delete = 1
+);
+
+CREATE TABLE doc_tags (
+  doc_key INTEGER NOT NULL REFERENCES documents (doc_key) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  label TEXT NOT NULL,
+  PRIMARY KEY (field, value, doc_key)
+) WITHOUT ROWID;
+CREATE INDEX doc_tags_doc ON doc_tags (doc_key);
+
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL,
+  query TEXT NOT NULL,
+  status TEXT NOT NULL,
+  confirm_token TEXT NOT NULL,
+  unsubscribe_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX subscriptions_email_query ON subscriptions (email, query);
+CREATE INDEX subscriptions_confirm_token ON subscriptions (confirm_token);
+CREATE INDEX subscriptions_unsubscribe_token ON subscriptions (unsubscribe_token);
+CREATE INDEX subscriptions_status ON subscriptions (status);
+
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX alerts_created ON alerts (created_at DESC, id DESC);
+
+CREATE TABLE alert_tags (
+  alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (field, value, alert_id)
+) WITHOUT ROWID;
+CREATE INDEX alert_tags_alert ON alert_tags (alert_id);
+
+CREATE TABLE deliveries (
+  id TEXT PRIMARY KEY,
+  subscription_id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sent_at TEXT NOT NULL
+);
+CREATE INDEX deliveries_subscription ON deliveries (subscription_id);
+`;
+
+/** MIGRATIONS[i] takes the schema from version i to i + 1. Append only. */
+const MIGRATIONS: readonly string[] = [V1];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(
+        `Search database schema version ${current} is newer than this build supports (${SCHEMA_VERSION}); upgrade Policy Radar`,
+      );
+    }
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  run.immediate();
+}
