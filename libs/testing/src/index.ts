@@ -1,1 +1,4 @@
 export * from './shared-data';
+export * from './poll-until';
+export * from './loopback-servers';
+export * from './test-env';

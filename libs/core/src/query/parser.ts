@@ -97,17 +97,10 @@ function phraseNode(words: string[], slop: number | undefined, field: QueryTextF
 // Dates
 
 /** Earliest and latest instants whose `toISOString()` is the plain `YYYY-MM-DDTHH:mm:ss.sssZ`. */
-const MIN_INSTANT = Date.UTC(0, 0, 1) - 1900 * 0 + yearOffset(0);
-const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const MIN_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const DAY_MS = 86_400_000;
 const UNIT_MS: Record<string, number> = { d: DAY_MS, h: 3_600_000, m: 60_000 };
-
-/** `Date.UTC` maps years 0..99 to 1900..1999; this corrects for it. */
-function yearOffset(year: number): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, 0, 1);
-  return d.getTime() - Date.UTC(year, 0, 1);
-}
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT_RE =
@@ -461,8 +454,9 @@ class Parser {
 
   constructor(private readonly lexer: Lexer) {}
 
-  /** Null when the query has no clause left after dropping bare punctuation. */
+  /** Null when the query is empty or has no clause left after dropping bare punctuation. */
   parse(): QueryNode | null {
+    if (this.peek() === null) return null;
     const node = this.or();
     const extra = this.peek();
     if (extra !== null) {
@@ -569,9 +563,8 @@ export function parseQuery(input: string, options: ParseQueryOptions = {}): Quer
   const now = (options.now ?? new Date()).getTime();
   if (!Number.isFinite(now)) throw new RangeError('parseQuery: options.now is an invalid Date');
   const lexer = new Lexer(input, now);
-  const parser = new Parser(lexer);
   // An empty (or whitespace-only) query is every document.
-  const root = parser['peek']() === null ? null : parser.parse();
+  const root = new Parser(lexer).parse();
   return normalizeQuery(root ?? { kind: 'all' });
 }
 
@@ -621,7 +614,7 @@ function normalize(node: QueryNode): QueryNode {
       }
       if (children.length === 0) return { kind: 'all' };
       if (children.length === 1) return children[0];
-      if (children.every((c) => c.kind === 'not')) children.unshift({ kind: 'all' });
+      if (!children.some((c) => c.kind !== 'not')) children.unshift({ kind: 'all' });
       return { kind: 'and', children };
     }
     case 'or': {

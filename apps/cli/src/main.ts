@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { classifyCommand, openInput } from './classify.command';
+import { evalCommand } from './eval.command';
+
+const HELP = `radar: Policy Radar command line
+
+Usage:
+  radar classify [FILE]          classify JSON Lines {id, title, text, url?, source?, publishedAt?}
+                                 from FILE or stdin; one JSON line out per line in
+  radar eval --gold FILE [--json]
+                                 score the classifier on labelled JSON Lines
+                                 {id, title, text, labels, policy_action}
+  radar --help                   this text
+
+Run the system itself with \`npm start\` (see README.md).
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 1;
+  }
+  switch (command) {
+    case 'classify': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length > 1) throw new UsageError('classify takes at most one FILE');
+      return classifyCommand(openInput(positionals[0], process.stdin), process.stdout);
+    }
+    case 'eval': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { gold: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      if (!values.gold) throw new UsageError('eval needs --gold FILE');
+      return evalCommand(values.gold, values.json ?? false, process.stdout, process.stderr);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+export class UsageError extends Error {}
+
+/** Runs the command line and exits with its code (bin/radar.js calls this). */
+export function run(argv: string[]): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`radar: ${(error as Error).message}\n${error instanceof UsageError ? HELP : ''}`);
+      process.exit(2);
+    },
+  );
+}
+
+if (require.main === module) run(process.argv.slice(2));

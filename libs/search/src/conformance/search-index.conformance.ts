@@ -1,0 +1,794 @@
+/**
+ * The one contract every `SearchIndex` adapter must honour (one suite, run unchanged against
+ * each adapter). An adapter's spec is a few lines:
+ *
+ *   describeSearchIndexConformance('sqlite', async () => new SqliteSearchIndex({ file: tmp() }));
+ *
+ * Each test gets a fresh, empty index from `makeIndex`; the suite calls `init()` before and
+ * `close()` after. Writes must be visible to the next read (an adapter with a refresh interval
+ * must refresh on write).
+ */
+import {
+  parseQuery,
+  words,
+  type KeywordField,
+  type QueryNode,
+  type QueryTextField,
+  type RadarDocument,
+} from '@radar/core';
+import type { FacetName, SearchIndex, SearchRequest, SearchResult, SortOrder } from '../search-index.port';
+import { CORPUS, CORPUS_BY_DATE, corpusDoc, makeAlert, makeDoc, makeSubscription } from './corpus';
+
+// ------------------------------------------------------------------ AST builders
+
+const ALL: QueryNode = { kind: 'all' };
+const term = (value: string, opts: { prefix?: boolean; field?: QueryTextField } = {}): QueryNode => ({
+  kind: 'term',
+  value,
+  prefix: opts.prefix ?? false,
+  ...(opts.field ? { field: opts.field } : {}),
+});
+const phrase = (text: string, opts: { slop?: number; field?: QueryTextField } = {}): QueryNode => ({
+  kind: 'phrase',
+  words: text.split(' '),
+  ...(opts.slop !== undefined ? { slop: opts.slop } : {}),
+  ...(opts.field ? { field: opts.field } : {}),
+});
+const kw = (field: KeywordField, value: string): QueryNode => ({ kind: 'keyword', field, value });
+const and = (...children: QueryNode[]): QueryNode => ({ kind: 'and', children });
+const or = (...children: QueryNode[]): QueryNode => ({ kind: 'or', children });
+const not = (child: QueryNode): QueryNode => ({ kind: 'not', child });
+const published = (bounds: { gte?: string; gt?: string; lte?: string; lt?: string }): QueryNode => ({
+  kind: 'range',
+  field: 'published',
+  ...bounds,
+});
+
+/** The query language's string form, through the shared parser (empty string = everything). */
+const q = (input: string): QueryNode => (input.trim() === '' ? ALL : parseQuery(input));
+
+const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+const hitIds = (r: SearchResult): string[] => r.hits.map((h) => h.document.id);
+
+/** Every page of a search, following cursors; fails on a runaway cursor. */
+async function searchAll(
+  index: SearchIndex,
+  query: QueryNode,
+  sort: SortOrder = 'date',
+  limit = 100,
+): Promise<string[]> {
+  const out: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const req: SearchRequest = { query, sort, limit };
+    if (cursor !== undefined) req.cursor = cursor;
+    const res = await index.search(req);
+    out.push(...hitIds(res));
+    cursor = res.nextCursor;
+    if (cursor === undefined) return out;
+  }
+  throw new Error('pagination did not terminate');
+}
+
+async function seed(index: SearchIndex, docs: readonly RadarDocument[] = CORPUS): Promise<void> {
+  for (const doc of docs) await index.upsertDocument(doc);
+}
+
+const stripMarks = (s: string): string => s.replace(/<\/?mark>/g, '');
+
+// ------------------------------------------------------------------ the suite
+
+export function describeSearchIndexConformance(name: string, makeIndex: () => Promise<SearchIndex>): void {
+  describe(`SearchIndex conformance: ${name}`, () => {
+    let index: SearchIndex;
+
+    beforeEach(async () => {
+      index = await makeIndex();
+      await index.init();
+    });
+
+    afterEach(async () => {
+      await index.close();
+    });
+
+    /** Ids found for a query (all pages), sorted for set comparison. */
+    const find = async (query: QueryNode): Promise<string[]> => sorted(await searchAll(index, query));
+
+    describe('empty index', () => {
+      it('finds nothing, counts zero and knows no document', async () => {
+        const res = await index.search({ query: ALL, facets: ['sector'] });
+        expect(res.total).toBe(0);
+        expect(res.hits).toEqual([]);
+        expect(res.nextCursor).toBeUndefined();
+        expect(res.facets.sector).toEqual([]);
+        expect(await index.count()).toBe(0);
+        expect(await index.getDocument('nope')).toBeNull();
+        expect(await index.deleteDocument('nope')).toBe(false);
+        expect(await index.search({ query: term('reactor'), sort: 'relevance' })).toMatchObject({ total: 0, hits: [] });
+      });
+
+      it('init is idempotent', async () => {
+        await index.init();
+        await index.upsertDocument(corpusDoc('nrc-spent-fuel'));
+        await index.init();
+        expect(await index.count()).toBe(1);
+      });
+    });
+
+    describe('documents', () => {
+      it('upserts, gets and deletes a document', async () => {
+        const doc = corpusDoc('nrc-spent-fuel');
+        expect(await index.upsertDocument(doc)).toBe('created');
+        expect(await index.getDocument(doc.id)).toEqual(doc);
+        expect(await find(term('cask'))).toEqual([doc.id]);
+        expect(await index.deleteDocument(doc.id)).toBe(true);
+        expect(await index.getDocument(doc.id)).toBeNull();
+        expect(await find(term('cask'))).toEqual([]);
+        expect(await find(kw('sector', 'nuclear-energy'))).toEqual([]);
+        expect(await index.count()).toBe(0);
+        expect(await index.deleteDocument(doc.id)).toBe(false);
+      });
+
+      it('re-upserting the same content hash is unchanged and writes nothing', async () => {
+        const doc = corpusDoc('nrc-spent-fuel');
+        await index.upsertDocument(doc);
+        expect(await index.upsertDocument(doc)).toBe('unchanged');
+        // Same hash, other fields differ: still unchanged, and the stored copy is untouched.
+        expect(await index.upsertDocument({ ...doc, priority: 'low', indexedAt: '2030-01-01T00:00:00.000Z' })).toBe(
+          'unchanged',
+        );
+        expect(await index.getDocument(doc.id)).toEqual(doc);
+        expect(await index.count()).toBe(1);
+      });
+
+      it('a new content hash replaces the document: new words found, old words and tags gone', async () => {
+        const v1 = corpusDoc('nrc-spent-fuel');
+        await index.upsertDocument(v1);
+        const v2 = makeDoc({
+          ...v1,
+          version: 2,
+          title: 'NRC withdraws proposed rule on reactor decommissioning funds',
+          summary: 'The Commission withdrew the rulemaking after reviewing comments.',
+          body: 'No further action is planned.',
+          contentHash: 'hash-v2',
+          subSectors: [{ id: 'grid-resilience', score: 0.6, evidence: [] }],
+        });
+        expect(await index.upsertDocument(v2)).toBe('updated');
+        expect(await index.getDocument(v1.id)).toEqual(v2);
+        expect(await index.count()).toBe(1);
+        expect(await find(term('withdraws'))).toEqual([v1.id]);
+        expect(await find(term('cask'))).toEqual([]);
+        expect(await find(phrase('spent fuel'))).toEqual([]);
+        expect(await find(kw('sector', 'nuclear-energy'))).toEqual([]);
+        expect(await find(kw('sector', 'grid-resilience'))).toEqual([v1.id]);
+        expect(await index.upsertDocument(v2)).toBe('unchanged');
+      });
+    });
+
+    describe('query operators', () => {
+      beforeEach(() => seed(index));
+
+      it('matches a single word in any text field, case- and accent-insensitively', async () => {
+        expect(await find(term('cybersecurity'))).toEqual(
+          sorted(['doe-smr-funding', 'grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule']),
+        );
+        expect(await find(term('quebec'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(term('québec'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(q('DOE'))).toEqual(['doe-smr-funding']);
+        expect(await find(term('zeppelin'))).toEqual([]);
+      });
+
+      it('matches whole words only', async () => {
+        expect(await find(term('reactor'))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding', 'fda-biomanufacturing']));
+        expect(await find(term('reactors'))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding']));
+      });
+
+      it('implicit AND', async () => {
+        expect(await find(and(term('cybersecurity'), term('comments')))).toEqual(
+          sorted(['epa-water-notice', 'port-cyber-rule']),
+        );
+        expect(await find(q('cybersecurity comments'))).toEqual(sorted(['epa-water-notice', 'port-cyber-rule']));
+        expect(await find(q('cybersecurity AND comments'))).toEqual(sorted(['epa-water-notice', 'port-cyber-rule']));
+      });
+
+      it('OR', async () => {
+        expect(await find(or(term('semiconductor'), term('shipyard')))).toEqual(sorted(['chips-export', 'shipyard-news']));
+        expect(await find(q('semiconductor OR shipyard'))).toEqual(sorted(['chips-export', 'shipyard-news']));
+      });
+
+      it('NOT and -word', async () => {
+        const expected = sorted(['doe-smr-funding', 'epa-water-notice', 'port-cyber-rule']);
+        expect(await find(and(term('cybersecurity'), not(term('rural'))))).toEqual(expected);
+        expect(await find(q('cybersecurity NOT rural'))).toEqual(expected);
+        expect(await find(q('cybersecurity -rural'))).toEqual(expected);
+        expect(await find(not(term('cybersecurity')))).toEqual(
+          sorted(CORPUS_BY_DATE.filter((id) => !['doe-smr-funding', 'grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule'].includes(id))),
+        );
+      });
+
+      it('parentheses', async () => {
+        expect(await find(and(or(term('semiconductor'), term('shipyard')), not(kw('type', 'news'))))).toEqual([
+          'chips-export',
+        ]);
+        expect(await find(q('(semiconductor OR shipyard) -type:news'))).toEqual(['chips-export']);
+        expect(await find(q('comments AND (cybersecurity OR cask)'))).toEqual(
+          sorted(['epa-water-notice', 'port-cyber-rule']),
+        );
+      });
+
+      it('NOT inside OR', async () => {
+        expect(await find(or(term('reactor'), not(kw('sector', 'cybersecurity'))))).toEqual(
+          sorted([
+            'nrc-spent-fuel',
+            'doe-smr-funding',
+            'fda-biomanufacturing',
+            'chips-export',
+            'minerals-eo',
+            'fuel-costs-news',
+            'shipyard-news',
+          ]),
+        );
+        expect(await find(not(not(term('rural'))))).toEqual(['grid-cyber-bill']);
+      });
+
+      it('a phrase needs consecutive words; separate words do not', async () => {
+        expect(await find(phrase('spent fuel'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(q('"spent fuel"'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(and(term('spent'), term('fuel')))).toEqual(sorted(['nrc-spent-fuel', 'fuel-costs-news']));
+        expect(await find(phrase('fuel spent'))).toEqual([]);
+        expect(await find(phrase('spent nuclear fuel'))).toEqual(['nrc-spent-fuel']);
+      });
+
+      it('a phrase does not span fields', async () => {
+        // title ends "reactor sites", summary starts "The Nuclear": no phrase across the boundary.
+        expect(await find(phrase('sites the nuclear'))).toEqual([]);
+      });
+
+      it('prefix', async () => {
+        expect(await find(term('semicond', { prefix: true }))).toEqual(['chips-export']);
+        expect(await find(term('cyber', { prefix: true }))).toEqual(
+          sorted(['doe-smr-funding', 'grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule']),
+        );
+        expect(await find(term('cyber'))).toEqual(['port-cyber-rule']);
+        expect(await find(q('semicond*'))).toEqual(['chips-export']);
+      });
+
+      it('proximity', async () => {
+        expect(await find(phrase('spent fuel', { slop: 3 }))).toEqual(sorted(['nrc-spent-fuel', 'fuel-costs-news']));
+        expect(await find(phrase('spent fuel', { slop: 1 }))).toEqual(['nrc-spent-fuel']);
+        expect(await find(q('"spent fuel"~3'))).toEqual(sorted(['nrc-spent-fuel', 'fuel-costs-news']));
+      });
+
+      it('title: and body: restrict a word or phrase to one field', async () => {
+        expect(await find(term('reactor', { field: 'title' }))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding']));
+        expect(await find(term('reactor', { field: 'body' }))).toEqual(['fda-biomanufacturing']);
+        expect(await find(term('reactor', { field: 'summary' }))).toEqual([]);
+        expect(await find(phrase('spent fuel', { field: 'title' }))).toEqual(['nrc-spent-fuel']);
+        expect(await find(phrase('spent fuel', { field: 'summary' }))).toEqual([]);
+        expect(await find(phrase('spent fuel', { field: 'title', slop: 3 }))).toEqual(
+          sorted(['nrc-spent-fuel', 'fuel-costs-news']),
+        );
+        expect(await find(q('title:reactor'))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding']));
+        expect(await find(q('body:reactor'))).toEqual(['fda-biomanufacturing']);
+      });
+
+      it('query-language operators and punctuation inside words are plain text', async () => {
+        const corpusWith = (w: string): string[] =>
+          sorted(CORPUS.filter((d) => words(`${d.title} ${d.summary} ${d.body}`).includes(w)).map((d) => d.id));
+        expect(await find(term('and'))).toEqual(corpusWith('and'));
+        expect(await find(term('near'))).toEqual([]);
+        expect(await find(term('or'))).toEqual([]);
+        expect(await find(term('"'))).toEqual([]);
+        expect(await find(term('*'))).toEqual([]);
+        expect(await find(phrase('fast track'))).toEqual(['shipyard-news']);
+      });
+
+      it.each<[string, QueryNode, string[]]>([
+        ['sector', kw('sector', 'nuclear-energy'), ['nrc-spent-fuel', 'doe-smr-funding']],
+        ['sector (multi-valued)', kw('sector', 'cybersecurity'), ['grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule']],
+        ['area', kw('area', 'supply-chain'), ['chips-export', 'minerals-eo', 'fda-biomanufacturing']],
+        ['goal', kw('goal', 'protect-supply-chains'), ['chips-export', 'minerals-eo', 'fda-biomanufacturing']],
+        ['type', kw('type', 'guidance'), ['chips-export', 'fda-biomanufacturing']],
+        ['agency (case-insensitive)', kw('agency', 'department of energy'), ['doe-smr-funding', 'grid-cyber-bill']],
+        ['agency (upper case value)', kw('agency', 'U.S. COAST GUARD'), ['port-cyber-rule']],
+        ['source', kw('source', 'federal-register'), ['nrc-spent-fuel', 'epa-water-notice', 'port-cyber-rule']],
+        ['event', kw('event', 'comment_period'), ['epa-water-notice', 'port-cyber-rule']],
+        ['priority', kw('priority', 'high'), ['nrc-spent-fuel', 'grid-cyber-bill', 'minerals-eo', 'port-cyber-rule']],
+        ['unknown value', kw('sector', 'space'), []],
+        ['keyword and word', and(kw('sector', 'cybersecurity'), kw('priority', 'high')), ['grid-cyber-bill', 'port-cyber-rule']],
+      ])('keyword field: %s', async (_label, query, expected) => {
+        expect(await find(query)).toEqual(sorted(expected));
+      });
+
+      it('keyword fields through the parser', async () => {
+        expect(await find(q('sector:nuclear-energy'))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding']));
+        expect(await find(q('type:guidance'))).toEqual(sorted(['chips-export', 'fda-biomanufacturing']));
+        expect(await find(q('source:federal-register -type:notice'))).toEqual(sorted(['nrc-spent-fuel', 'port-cyber-rule']));
+      });
+
+      it('published ranges, inclusive and exclusive, with open bounds', async () => {
+        const since2026 = ['minerals-eo', 'port-cyber-rule', 'doe-smr-funding', 'fuel-costs-news', 'grid-cyber-bill', 'nrc-spent-fuel', 'fda-biomanufacturing'];
+        expect(await find(published({ gte: '2026-01-01T00:00:00.000Z' }))).toEqual(sorted(since2026));
+        expect(await find(published({ lt: '2026-01-01T00:00:00.000Z' }))).toEqual(
+          sorted(['chips-export', 'epa-water-notice', 'shipyard-news']),
+        );
+        // Bounds exactly on nrc-spent-fuel's instant.
+        expect(await find(published({ gte: '2026-01-15T14:00:00.000Z', lte: '2026-01-15T14:00:00.000Z' }))).toEqual([
+          'nrc-spent-fuel',
+        ]);
+        expect(await find(published({ gt: '2026-01-15T14:00:00.000Z', lt: '2026-01-28T18:00:00.000Z' }))).toEqual([]);
+        expect(await find(published({ gte: '2026-01-01T00:00:00.000Z', lte: '2026-02-01T09:00:00.000Z' }))).toEqual(
+          sorted(['fda-biomanufacturing', 'nrc-spent-fuel', 'grid-cyber-bill', 'fuel-costs-news']),
+        );
+        expect(await find(published({}))).toEqual(sorted(CORPUS_BY_DATE));
+        expect(await find(and(term('reactor'), published({ gte: '2026-02-01T00:00:00.000Z' })))).toEqual([
+          'doe-smr-funding',
+        ]);
+        expect(await find(q('published:>=2026-01-01'))).toEqual(sorted(since2026));
+        expect(await find(q('published:<2026-01-01'))).toEqual(sorted(['chips-export', 'epa-water-notice', 'shipyard-news']));
+      });
+
+      it('the empty query finds everything; count agrees with search', async () => {
+        expect(await find(ALL)).toEqual(sorted(CORPUS_BY_DATE));
+        expect(await index.count()).toBe(CORPUS.length);
+        expect(await index.count(kw('sector', 'cybersecurity'))).toBe(3);
+        expect(await index.count(term('reactor'))).toBe(3);
+        expect((await index.search({ query: term('reactor'), limit: 1 })).total).toBe(3);
+      });
+    });
+
+    describe('sorting', () => {
+      beforeEach(() => seed(index));
+
+      it('date sort: newest first', async () => {
+        expect(await searchAll(index, ALL, 'date')).toEqual(CORPUS_BY_DATE);
+        expect(await searchAll(index, term('cybersecurity'), 'date')).toEqual(
+          CORPUS_BY_DATE.filter((id) => ['doe-smr-funding', 'grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule'].includes(id)),
+        );
+      });
+
+      it('relevance is the default sort; a title match outranks a body match', async () => {
+        const res = await index.search({ query: term('cybersecurity') });
+        const ids = hitIds(res);
+        expect(sorted(ids.slice(0, 2))).toEqual(sorted(['epa-water-notice', 'port-cyber-rule']));
+        expect(ids[ids.length - 1]).toBe('doe-smr-funding');
+        const scores = res.hits.map((h) => h.score);
+        expect(scores).toEqual([...scores].sort((a, b) => b - a));
+        expect(scores[0]).toBeGreaterThan(scores[scores.length - 1]);
+      });
+
+      it('relevance: documents matched only by a filter rank after text matches', async () => {
+        const ids = await searchAll(index, or(term('shipyard'), kw('sector', 'semiconductors')), 'relevance');
+        expect(ids).toEqual(['shipyard-news', 'chips-export']);
+      });
+
+      it('relevance without text terms falls back to newest first', async () => {
+        expect(await searchAll(index, kw('sector', 'cybersecurity'), 'relevance')).toEqual([
+          'port-cyber-rule',
+          'grid-cyber-bill',
+          'epa-water-notice',
+        ]);
+      });
+
+      it('relevance: title weight beats repeated body mentions', async () => {
+        await seed(index, [
+          makeDoc({
+            id: 'hydro-title',
+            title: 'Hydropower relicensing reform advances in committee',
+            summary: 'Lawmakers advanced a licensing bill.',
+            body: 'The bill now heads to the floor.',
+            publishedAt: '2025-06-01T00:00:00.000Z',
+          }),
+          makeDoc({
+            id: 'hydro-body',
+            title: 'Energy committee markup roundup',
+            summary: 'Several bills advanced this week.',
+            body: 'Among them, a hydropower measure and a pipeline bill; hydropower operators welcomed it.',
+            publishedAt: '2025-06-02T00:00:00.000Z',
+          }),
+        ]);
+        expect(await searchAll(index, term('hydropower'), 'relevance')).toEqual(['hydro-title', 'hydro-body']);
+        expect(await searchAll(index, term('hydropower'), 'date')).toEqual(['hydro-body', 'hydro-title']);
+      });
+    });
+
+    describe('pagination', () => {
+      const bulletin = (n: number, publishedAt: string): RadarDocument =>
+        makeDoc({
+          id: `bulletin-${String(n).padStart(2, '0')}`,
+          title: `Grid reliability bulletin ${n}`,
+          summary: `Bulletin ${n} on transformer supply and reliability standards.`,
+          body: n % 2 === 0 ? 'Reliability coordinators reported no load shedding.' : 'Transformer lead times remain long.',
+          publishedAt,
+        });
+      // 25 documents; every third shares its timestamp with the next, so ids break ties.
+      const bulletins = Array.from({ length: 25 }, (_, i) =>
+        bulletin(i, new Date(Date.UTC(2025, 0, 1 + i - (i % 3 === 1 ? 1 : 0), 12)).toISOString()),
+      );
+      const byDate = [...bulletins]
+        .sort((a, b) => (a.publishedAt === b.publishedAt ? (a.id < b.id ? 1 : -1) : a.publishedAt < b.publishedAt ? 1 : -1))
+        .map((d) => d.id);
+
+      beforeEach(() => seed(index, bulletins));
+
+      it.each<SortOrder>(['date', 'relevance'])('%s sort: cursors cover every document exactly once', async (sort) => {
+        const ids = await searchAll(index, term('bulletin'), sort, 7);
+        expect(ids).toHaveLength(25);
+        expect(new Set(ids).size).toBe(25);
+        if (sort === 'date') expect(ids).toEqual(byDate);
+        const first = await index.search({ query: term('bulletin'), sort, limit: 7 });
+        expect(first.total).toBe(25);
+        expect(first.hits).toHaveLength(7);
+      });
+
+      it('limit defaults to 20 and is capped at 100', async () => {
+        expect((await index.search({ query: ALL })).hits).toHaveLength(20);
+        await seed(
+          index,
+          Array.from({ length: 90 }, (_, i) => bulletin(100 + i, new Date(Date.UTC(2024, 0, 1 + i)).toISOString())),
+        );
+        const res = await index.search({ query: ALL, limit: 500 });
+        expect(res.hits).toHaveLength(100);
+        expect(res.total).toBe(115);
+        expect(res.nextCursor).toBeDefined();
+      });
+
+      it('the last page has no next cursor', async () => {
+        const res = await index.search({ query: ALL, sort: 'date', limit: 25 });
+        expect(res.hits).toHaveLength(25);
+        expect(res.nextCursor).toBeUndefined();
+      });
+
+      it('date sort: documents inserted between pages do not shift later pages', async () => {
+        const first = await index.search({ query: term('bulletin'), sort: 'date', limit: 5 });
+        await seed(index, [
+          bulletin(90, '2026-03-01T00:00:00.000Z'),
+          bulletin(91, '2026-03-02T00:00:00.000Z'),
+          bulletin(92, '2026-03-03T00:00:00.000Z'),
+        ]);
+        const seen = hitIds(first);
+        let cursor = first.nextCursor;
+        while (cursor !== undefined) {
+          const page = await index.search({ query: term('bulletin'), sort: 'date', limit: 5, cursor });
+          seen.push(...hitIds(page));
+          cursor = page.nextCursor;
+        }
+        expect(seen).toEqual(byDate);
+      });
+    });
+
+    describe('snippets', () => {
+      beforeEach(() => seed(index));
+
+      it('marks matched words and escapes HTML from the document', async () => {
+        const [hit] = (await index.search({ query: term('shipyard'), sort: 'date' })).hits;
+        expect(hit.document.id).toBe('shipyard-news');
+        expect(hit.snippet).toMatch(/<mark>shipyard<\/mark>/i);
+        expect(hit.snippet).toContain('&lt;b&gt;');
+        expect(hit.snippet).toContain('&amp;');
+        expect(stripMarks(hit.snippet)).not.toMatch(/[<>]/);
+      });
+
+      it('marks every word of a phrase and prefix matches', async () => {
+        const [nrc] = (await index.search({ query: phrase('spent fuel') })).hits;
+        expect(nrc.snippet).toMatch(/<mark>spent<\/mark> <mark>fuel<\/mark>/i);
+        const [chips] = (await index.search({ query: term('semicond', { prefix: true }) })).hits;
+        expect(chips.snippet).toContain('<mark>semiconductor</mark>');
+      });
+
+      it('does not mark words the query excludes', async () => {
+        const res = await index.search({ query: and(term('cybersecurity'), not(term('comments'))) });
+        for (const hit of res.hits) {
+          expect(hit.snippet).toMatch(/<mark>cybersecurity<\/mark>/i);
+          expect(hit.snippet).not.toMatch(/<mark>comments<\/mark>/i);
+        }
+      });
+
+      it('a filter-only query still gets a plain, escaped excerpt', async () => {
+        const [hit] = (await index.search({ query: kw('sector', 'shipbuilding') })).hits;
+        expect(hit.snippet.length).toBeGreaterThan(0);
+        expect(hit.snippet).not.toContain('<mark>');
+        expect(hit.snippet).not.toMatch(/[<>]/);
+      });
+
+      it('picks a short passage around a match deep in a long body', async () => {
+        const filler = 'The committee reviewed routine appropriations matters. '.repeat(80);
+        await index.upsertDocument(
+          makeDoc({
+            id: 'long-hearing',
+            title: 'Appropriations hearing transcript',
+            summary: 'Full transcript of the subcommittee hearing.',
+            body: `${filler}A witness warned that transformer shortages threaten grid recovery. ${filler}`,
+            publishedAt: '2025-09-01T00:00:00.000Z',
+          }),
+        );
+        const [hit] = (await index.search({ query: term('transformer') })).hits;
+        expect(hit.snippet).toContain('<mark>transformer</mark>');
+        expect(stripMarks(hit.snippet).length).toBeLessThanOrEqual(260);
+      });
+    });
+
+    describe('facets', () => {
+      beforeEach(() => seed(index));
+
+      it('counts over the whole matching set, count desc then value asc', async () => {
+        const res = await index.search({ query: ALL, limit: 1, facets: ['sector', 'type'] });
+        expect(res.hits).toHaveLength(1);
+        expect(res.facets.sector).toEqual([
+          { value: 'cybersecurity', count: 3 },
+          { value: 'grid-resilience', count: 2 },
+          { value: 'nuclear-energy', count: 2 },
+          { value: 'biotechnology', count: 1 },
+          { value: 'critical-minerals', count: 1 },
+          { value: 'ports-maritime', count: 1 },
+          { value: 'semiconductors', count: 1 },
+          { value: 'shipbuilding', count: 1 },
+          { value: 'water-infrastructure', count: 1 },
+        ]);
+        expect(res.facets.type).toEqual([
+          { value: 'guidance', count: 2 },
+          { value: 'news', count: 2 },
+          { value: 'bill', count: 1 },
+          { value: 'funding', count: 1 },
+          { value: 'notice', count: 1 },
+          { value: 'presidential_document', count: 1 },
+          { value: 'proposed_rule', count: 1 },
+          { value: 'rule', count: 1 },
+        ]);
+        expect(res.facets.area).toBeUndefined();
+      });
+
+      it('follows the query, and keeps agency names as written', async () => {
+        const res = await index.search({ query: term('cybersecurity'), facets: ['agency', 'event', 'source'] });
+        expect(res.facets.agency).toEqual([
+          { value: 'Department of Energy', count: 2 },
+          { value: 'Environmental Protection Agency', count: 1 },
+          { value: 'U.S. Coast Guard', count: 1 },
+        ]);
+        expect(res.facets.event).toEqual([
+          { value: 'comment_period', count: 2 },
+          { value: 'bill_introduced', count: 1 },
+          { value: 'funding_opportunity', count: 1 },
+          { value: 'proposed_rule', count: 1 },
+        ]);
+        expect(res.facets.source).toEqual([
+          { value: 'federal-register', count: 2 },
+          { value: 'congress-gov', count: 1 },
+          { value: 'doe-newsroom', count: 1 },
+        ]);
+      });
+
+      it('every facet name is accepted; at most 20 values each', async () => {
+        const many = Array.from({ length: 30 }, (_, i) =>
+          makeDoc({
+            id: `agency-${i}`,
+            title: 'Interagency memo',
+            summary: 'Memo.',
+            body: 'Memo.',
+            publishedAt: '2024-05-01T00:00:00.000Z',
+            agencies: [`Agency ${String(i).padStart(2, '0')}`],
+          }),
+        );
+        await seed(index, many);
+        const names: FacetName[] = ['sector', 'area', 'goal', 'type', 'agency', 'source', 'event'];
+        const res = await index.search({ query: term('memo'), facets: names });
+        for (const n of names) expect(Array.isArray(res.facets[n])).toBe(true);
+        expect(res.facets.agency).toHaveLength(20);
+        expect(res.facets.agency?.[0]).toEqual({ value: 'Agency 00', count: 1 });
+        expect(res.facets.type).toEqual([{ value: 'news', count: 30 }]);
+      });
+    });
+
+    describe('subscriptions', () => {
+      it('saves, gets and finds by email + query and by token', async () => {
+        const sub = makeSubscription({ id: 'sub-1', query: 'sector:nuclear-energy', status: 'pending' });
+        await index.saveSubscription(sub);
+        expect(await index.getSubscription('sub-1')).toEqual(sub);
+        expect(await index.getSubscription('nope')).toBeNull();
+        expect(await index.findSubscriptionByEmailAndQuery(sub.email, sub.query)).toEqual(sub);
+        expect(await index.findSubscriptionByEmailAndQuery(sub.email, 'sector:semiconductors')).toBeNull();
+        expect(await index.findSubscriptionByToken('confirm', sub.confirmToken)).toEqual(sub);
+        expect(await index.findSubscriptionByToken('unsubscribe', sub.unsubscribeToken)).toEqual(sub);
+        expect(await index.findSubscriptionByToken('unsubscribe', sub.confirmToken)).toBeNull();
+        expect(await index.findSubscriptionByToken('confirm', 'nope')).toBeNull();
+
+        const confirmed = { ...sub, status: 'confirmed' as const, confirmedAt: '2026-01-02T00:00:00.000Z' };
+        await index.saveSubscription(confirmed);
+        expect(await index.getSubscription('sub-1')).toEqual(confirmed);
+      });
+
+      it('only confirmed subscriptions match', async () => {
+        const doc = corpusDoc('nrc-spent-fuel');
+        const sub = makeSubscription({ id: 'sub-1', query: 'reactor', status: 'pending' });
+        await index.saveSubscription(sub);
+        expect(await index.matchSubscriptions(doc)).toEqual([]);
+        await index.saveSubscription({ ...sub, status: 'confirmed' });
+        expect((await index.matchSubscriptions(doc)).map((s) => s.id)).toEqual(['sub-1']);
+        await index.saveSubscription({ ...sub, status: 'unsubscribed' });
+        expect(await index.matchSubscriptions(doc)).toEqual([]);
+      });
+
+      it('a changed query takes effect; the empty query matches everything; bad queries never match', async () => {
+        const doc = corpusDoc('nrc-spent-fuel');
+        await index.saveSubscription(makeSubscription({ id: 'a', query: 'reactor' }));
+        await index.saveSubscription(makeSubscription({ id: 'b', query: '' }));
+        await index.saveSubscription(makeSubscription({ id: 'c', query: '(reactor OR' }));
+        await index.saveSubscription(makeSubscription({ id: 'd', query: '"unclosed phrase' }));
+        expect(sorted((await index.matchSubscriptions(doc)).map((s) => s.id))).toEqual(['a', 'b']);
+        await index.saveSubscription(makeSubscription({ id: 'a', query: 'shipyard' }));
+        expect((await index.matchSubscriptions(doc)).map((s) => s.id)).toEqual(['b']);
+        expect((await index.matchSubscriptions(corpusDoc('shipyard-news'))).map((s) => sorted([s.id])[0]).sort()).toEqual(['a', 'b']);
+      });
+
+      it('a confirmed subscription matches a document exactly when a search for the same query finds it', async () => {
+        await seed(index);
+        const queries = [
+          '',
+          'cybersecurity',
+          'reactor',
+          'reactors',
+          'nuclear fuel',
+          'spent fuel',
+          '"spent fuel"',
+          '"spent fuel"~3',
+          '"spent fuel"~1',
+          'semicond*',
+          'cyber*',
+          'cybersecurity -rural',
+          'cybersecurity NOT rural',
+          'semiconductor OR shipyard',
+          '(semiconductor OR shipyard) -type:news',
+          'reactor OR -sector:cybersecurity',
+          'title:reactor',
+          'body:reactor',
+          'quebec',
+          'Québec',
+          'DOE',
+          'sector:nuclear-energy',
+          'sector:cybersecurity AND priority:high',
+          'area:supply-chain',
+          'goal:protect-supply-chains',
+          'type:guidance',
+          'source:federal-register',
+          'event:comment_period',
+          'published:>=2026-01-01',
+          'published:<2026-01-01',
+          'reactor published:>=2026-02-01',
+          'NOT cybersecurity',
+          'guidance OR funding',
+          'comments AND (cybersecurity OR cask)',
+          'fuel -spent',
+        ];
+        for (const [i, query] of queries.entries()) {
+          await index.saveSubscription(makeSubscription({ id: `s${String(i).padStart(2, '0')}`, query }));
+        }
+        const matchedBy = new Map<string, Set<string>>();
+        for (const doc of CORPUS) {
+          for (const sub of await index.matchSubscriptions(doc)) {
+            const set = matchedBy.get(sub.id) ?? new Set<string>();
+            set.add(doc.id);
+            matchedBy.set(sub.id, set);
+          }
+        }
+        const mismatches: string[] = [];
+        let nonEmpty = 0;
+        for (const [i, query] of queries.entries()) {
+          const found = await find(q(query));
+          const matched = sorted([...(matchedBy.get(`s${String(i).padStart(2, '0')}`) ?? [])]);
+          if (found.length > 0) nonEmpty++;
+          if (JSON.stringify(found) !== JSON.stringify(matched)) {
+            mismatches.push(`${JSON.stringify(query)}: search ${JSON.stringify(found)} vs match ${JSON.stringify(matched)}`);
+          }
+        }
+        expect(mismatches).toEqual([]);
+        expect(nonEmpty).toBeGreaterThan(queries.length - 3);
+      });
+    });
+
+    describe('alerts', () => {
+      it('upsert creates, then keeps createdAt and state, and reports unchanged', async () => {
+        const alert = makeAlert({ id: 'al-1', createdAt: '2026-01-10T00:00:00.000Z', subSectors: ['nuclear-energy'] });
+        expect(await index.upsertAlert(alert)).toBe('created');
+        expect(await index.getAlert('al-1')).toEqual(alert);
+        expect(await index.upsertAlert(alert)).toBe('unchanged');
+        // Only updatedAt differs: nothing to say.
+        expect(await index.upsertAlert({ ...alert, updatedAt: '2026-01-11T00:00:00.000Z' })).toBe('unchanged');
+        expect(await index.getAlert('al-1')).toEqual(alert);
+
+        const changed = {
+          ...alert,
+          title: 'NRC amends the spent fuel rule',
+          documentVersion: 2,
+          createdAt: '2026-01-12T00:00:00.000Z',
+          updatedAt: '2026-01-12T00:00:00.000Z',
+          state: 'dismissed' as const,
+        };
+        expect(await index.upsertAlert(changed)).toBe('updated');
+        expect(await index.getAlert('al-1')).toEqual({
+          ...changed,
+          createdAt: alert.createdAt,
+          state: alert.state,
+        });
+        expect(await index.getAlert('nope')).toBeNull();
+      });
+
+      describe('listing', () => {
+        const alerts = [
+          makeAlert({ id: 'a1', createdAt: '2026-01-01T00:00:00.000Z', subSectors: ['nuclear-energy'], priority: 'high', docType: 'rule', state: 'new' }),
+          makeAlert({ id: 'a2', createdAt: '2026-01-02T00:00:00.000Z', subSectors: ['semiconductors'], focusAreas: ['trade'], priority: 'medium', docType: 'guidance', state: 'reviewed' }),
+          makeAlert({ id: 'a3', createdAt: '2026-01-03T00:00:00.000Z', subSectors: ['cybersecurity', 'grid-resilience'], advocacyGoals: ['increase-federal-investment'], priority: 'high', docType: 'bill', state: 'new' }),
+          makeAlert({ id: 'a4', createdAt: '2026-01-03T00:00:00.000Z', subSectors: ['cybersecurity'], focusAreas: ['regulation'], priority: 'low', docType: 'notice', state: 'acted' }),
+          makeAlert({ id: 'a5', createdAt: '2026-01-05T00:00:00.000Z', subSectors: ['nuclear-energy'], focusAreas: ['funding'], advocacyGoals: ['increase-federal-investment'], priority: 'medium', docType: 'funding', state: 'dismissed' }),
+        ];
+        const newestFirst = ['a5', 'a4', 'a3', 'a2', 'a1'];
+
+        beforeEach(async () => {
+          for (const a of alerts) await index.upsertAlert(a);
+        });
+
+        const list = async (filter: Parameters<SearchIndex['listAlerts']>[0]): Promise<string[]> =>
+          (await index.listAlerts(filter)).alerts.map((a) => a.id);
+
+        it('newest first, ties by id descending', async () => {
+          expect(await list({})).toEqual(newestFirst);
+        });
+
+        it('filters', async () => {
+          expect(await list({ sector: 'cybersecurity' })).toEqual(['a4', 'a3']);
+          expect(await list({ area: 'trade' })).toEqual(['a2']);
+          expect(await list({ goal: 'increase-federal-investment' })).toEqual(['a5', 'a3']);
+          expect(await list({ priority: 'high' })).toEqual(['a3', 'a1']);
+          expect(await list({ type: 'guidance' })).toEqual(['a2']);
+          expect(await list({ state: 'new' })).toEqual(['a3', 'a1']);
+          expect(await list({ since: '2026-01-03T00:00:00.000Z' })).toEqual(['a5', 'a4', 'a3']);
+          expect(await list({ sector: 'nuclear-energy', priority: 'medium' })).toEqual(['a5']);
+          expect(await list({ sector: 'space' })).toEqual([]);
+        });
+
+        it('cursor pages cover every alert exactly once', async () => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await index.listAlerts({ limit: 2, ...(cursor ? { cursor } : {}) });
+            expect(page.alerts.length).toBeLessThanOrEqual(2);
+            seen.push(...page.alerts.map((a) => a.id));
+            cursor = page.nextCursor;
+          } while (cursor !== undefined);
+          expect(seen).toEqual(newestFirst);
+        });
+
+        it('a filtered cursor stays within the filter', async () => {
+          const first = await index.listAlerts({ sector: 'cybersecurity', limit: 1 });
+          expect(first.alerts.map((a) => a.id)).toEqual(['a4']);
+          const second = await index.listAlerts({ sector: 'cybersecurity', limit: 1, cursor: first.nextCursor });
+          expect(second.alerts.map((a) => a.id)).toEqual(['a3']);
+          expect(second.nextCursor).toBeUndefined();
+        });
+
+        it('an updated alert keeps its place and its state', async () => {
+          await index.upsertAlert({ ...alerts[0], title: 'Updated', createdAt: '2026-02-01T00:00:00.000Z', state: 'acted' });
+          expect(await list({})).toEqual(newestFirst);
+          expect(await list({ state: 'new' })).toEqual(['a3', 'a1']);
+          expect((await index.getAlert('a1'))?.title).toBe('Updated');
+        });
+      });
+    });
+
+    describe('deliveries', () => {
+      it('records once; a second record of the same id keeps the first', async () => {
+        expect(await index.getDelivery('sub-1:alert-1')).toBeNull();
+        const delivery = {
+          id: 'sub-1:alert-1',
+          subscriptionId: 'sub-1',
+          email: 'analyst@example.com',
+          subject: 'Policy Radar: NRC finalizes spent fuel rule',
+          sentAt: '2026-01-15T15:00:00.000Z',
+        };
+        await index.recordDelivery(delivery);
+        expect(await index.getDelivery(delivery.id)).toEqual(delivery);
+        await index.recordDelivery({ ...delivery, subject: 'Second attempt', sentAt: '2026-01-15T16:00:00.000Z' });
+        expect(await index.getDelivery(delivery.id)).toEqual(delivery);
+      });
+    });
+  });
+}

@@ -1,0 +1,190 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JobQueue } from '@radar/queue';
+import { bootRadar, RunningRadar } from '@radar/runtime';
+import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv, TestSmtpServer } from '@radar/testing';
+import { ApiModule } from '../apps/api/src/api.module';
+import { ClassifierModule } from '../apps/classifier/src/classifier.module';
+import { CrawlerModule } from '../apps/crawler/src/crawler.module';
+import { NotifierModule } from '../apps/notifier/src/notifier.module';
+
+/**
+ * The whole pipeline through real parts: a feed served over loopback HTTP, real Redis (own
+ * prefix), the SQLite index in a temp DATA_DIR, and a real SMTP server in-process.
+ */
+
+interface FeedItem {
+  guid: string;
+  title: string;
+  description: string;
+}
+
+function rss(items: FeedItem[], build = 'Mon, 23 Nov 2026 10:00:00 GMT'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
+<description>fixture</description><lastBuildDate>${build}</lastBuildDate>
+${items
+  .map(
+    (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://agency.example.gov/news/${i.guid}</link>
+<description>${i.description}</description><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>`,
+  )
+  .join('\n')}
+</channel></rss>`;
+}
+
+const RULE: FeedItem = {
+  guid: 'nrc-2026-0042',
+  title: 'NRC issues final rule to streamline licensing of advanced nuclear reactors',
+  description:
+    'The Nuclear Regulatory Commission published a final rule in the Federal Register that modernizes the licensing framework for advanced nuclear reactors and small modular reactors. The rule takes effect on January 15, 2027.',
+};
+const BAKERY: FeedItem = {
+  guid: 'bakery-1',
+  title: 'Town bakery celebrates fifty years of sourdough',
+  description: 'A family bakery on Main Street marked its anniversary with free bread and a street party.',
+};
+
+describe('pipeline, end to end', () => {
+  let env: TestEnv;
+  let feed: FixtureHttpServer;
+  let smtp: TestSmtpServer;
+  let radar: RunningRadar;
+  let api: string;
+  const subscriber = 'analyst@example.org';
+
+  const getJson = async (path: string) => {
+    const res = await fetch(`${api}${path}`);
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const drained = async () => {
+    const depths = await radar.app.get(JobQueue).depths();
+    return Object.values(depths).every((n) => n === 0);
+  };
+
+  beforeAll(async () => {
+    feed = await new FixtureHttpServer().start();
+    feed.set('/feed.xml', { body: rss([]) });
+    smtp = await new TestSmtpServer().start();
+    const port = await freePort();
+    env = createTestEnv((dataDir) => {
+      const sourcesFile = join(dataDir, 'sources.yaml');
+      writeFileSync(
+        sourcesFile,
+        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1}\n`,
+      );
+      return {
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        SMTP_URL: smtp.url,
+        CRAWL_TICK_SECONDS: '1',
+        SOURCES_FILE: sourcesFile,
+      };
+    });
+    radar = await bootRadar({
+      name: 'e2e',
+      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
+      http: true,
+      config: env.config,
+      logLevels: ['error'],
+    });
+    api = radar.url!;
+  });
+
+  afterAll(async () => {
+    await radar?.close();
+    await env?.cleanup();
+    await feed?.stop();
+    await smtp?.stop();
+  });
+
+  it('serves health and rejects a malformed query with its position', async () => {
+    const health = await getJson('/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', redis: 'up', index: 'up' });
+    const bad = await getJson('/api/search?q=' + encodeURIComponent('reactor AND (fuel'));
+    expect(bad.status).toBe(400);
+    expect(typeof bad.body.position).toBe('number');
+  });
+
+  it('confirms a subscriber through the emailed link (double opt-in)', async () => {
+    const res = await fetch(`${api}/api/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: subscriber, query: 'sector:nuclear-energy' }),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: 'pending' });
+    const [confirmation] = await pollUntil(() => smtp.to(subscriber), (m) => m.length > 0, { what: 'confirmation email' });
+    expect(confirmation.subject).toBe('Confirm your Policy Radar subscription');
+    const link = /http:\/\/\S+\/api\/subscriptions\/confirm\?token=[\w%-]+/.exec(confirmation.text ?? '')?.[0];
+    expect(link).toBeDefined();
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Subscription confirmed');
+
+    const again = await fetch(`${api}/api/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: subscriber, query: 'sector:nuclear-energy' }),
+    });
+    expect(await again.json()).toMatchObject({ status: 'confirmed' });
+    expect(smtp.to(subscriber)).toHaveLength(1);
+  });
+
+  it('crawls, classifies, indexes and alerts: the item is searchable with its tags and the subscriber is emailed once', async () => {
+    feed.set('/feed.xml', { body: rss([RULE, BAKERY]) });
+    const found = await pollUntil(
+      () => getJson('/api/search?q=' + encodeURIComponent('"advanced nuclear reactors"')),
+      (r) => r.body.total === 1,
+      { what: 'the rule to be searchable' },
+    );
+    const doc = found.body.hits[0].document;
+    expect(doc.title).toBe(RULE.title);
+    expect(doc.sourceId).toBe('loopback-agency');
+    expect(doc.subSectors.map((s: { id: string }) => s.id)).toContain('nuclear-energy');
+    expect(doc.focusAreas).toContain('energy-independence-resilience');
+    expect(doc.policyAction).toBe(true);
+    expect(found.body.hits[0].snippet).toContain('<mark>');
+
+    const byId = await getJson(`/api/documents/${doc.id}`);
+    expect(byId.body).toMatchObject({ id: doc.id, version: 1 });
+
+    const alertMail = await pollUntil(
+      () => smtp.to(subscriber).filter((m) => m.subject?.includes('advanced nuclear reactors')),
+      (m) => m.length === 1,
+      { what: 'the alert email' },
+    );
+    expect(alertMail[0].text).toContain(RULE.title);
+    expect(alertMail[0].headers.get('list-unsubscribe')).toBeDefined();
+
+    const alerts = await getJson('/api/alerts');
+    expect(alerts.body.alerts.map((a: { title: string }) => a.title)).toEqual([RULE.title]);
+    await pollUntil(() => getJson('/api/search?q='), (r) => r.body.total === 2, { what: 'both items indexed' });
+  });
+
+  it('serving the same feed again creates no duplicate document, alert or email', async () => {
+    // A new body (lastBuildDate) with the same items defeats the unchanged-body shortcut.
+    feed.set('/feed.xml', { body: rss([RULE, BAKERY], 'Mon, 23 Nov 2026 11:00:00 GMT') });
+    const before = feed.hits('/feed.xml');
+    await pollUntil(() => feed.hits('/feed.xml'), (n) => n >= before + 3, { what: 'three more crawls' });
+    await pollUntil(drained, Boolean, { what: 'queues drained' });
+    expect((await getJson('/api/search?q=')).body.total).toBe(2);
+    expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);
+    expect(smtp.to(subscriber)).toHaveLength(2); // confirmation + one alert
+  });
+
+  it('a changed item becomes a new version of the same document, not a second document', async () => {
+    const changed = { ...RULE, description: `${RULE.description} Comments on the implementation guidance are due February 1, 2027.` };
+    feed.set('/feed.xml', { body: rss([changed, BAKERY], 'Mon, 23 Nov 2026 12:00:00 GMT') });
+    const found = await pollUntil(
+      () => getJson('/api/search?q=' + encodeURIComponent('implementation guidance')),
+      (r) => r.body.total === 1,
+      { what: 'the new version to be searchable' },
+    );
+    expect(found.body.hits[0].document.version).toBe(2);
+    await pollUntil(drained, Boolean, { what: 'queues drained' });
+    expect((await getJson('/api/search?q=')).body.total).toBe(2);
+    expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);
+    expect(smtp.to(subscriber)).toHaveLength(2);
+  });
+});
