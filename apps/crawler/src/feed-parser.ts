@@ -3,7 +3,28 @@ import Parser from 'rss-parser';
 import type { RawItem } from '@radar/core';
 import { stableHash } from '@radar/core';
 
-/** Decodes feed bytes honouring a BOM, the HTTP charset, then the XML declaration; UTF-8 otherwise. */
+// Windows-1252's 0x80-0x9F (Node 20's TextDecoder decodes this label as plain latin-1).
+const CP1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function decodeCp1252(body: Buffer): string {
+  return body.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]);
+}
+
+function decodeAs(label: string, body: Buffer): string {
+  const normalised = label.toLowerCase();
+  // WHATWG maps latin-1 labels to windows-1252 too; both are decoded with the C1 table.
+  if (['windows-1252', 'cp1252', 'iso-8859-1', 'latin1', 'l1', 'us-ascii', 'ascii'].includes(normalised)) {
+    return decodeCp1252(body);
+  }
+  return new TextDecoder(normalised).decode(body);
+}
+
+/**
+ * Decodes feed bytes honouring a BOM, the HTTP charset, then the XML declaration; otherwise UTF-8,
+ * or Windows-1252 when the bytes are not valid UTF-8.
+ */
 export function decodeFeed(body: Buffer, contentType?: string): string {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
   if (body[0] === 0xff && body[1] === 0xfe) return new TextDecoder('utf-16le').decode(body.subarray(2));
@@ -14,12 +35,17 @@ export function decodeFeed(body: Buffer, contentType?: string): string {
   for (const label of [fromHeader, fromDeclaration]) {
     if (!label) continue;
     try {
-      return new TextDecoder(label.toLowerCase()).decode(body);
+      return decodeAs(label, body);
     } catch {
       // an unknown label: try the next hint
     }
   }
-  return body.toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // Undeclared and not UTF-8: in practice Windows-1252 (a superset of the latin-1 printable range).
+    return decodeCp1252(body);
+  }
 }
 
 /** Plain text of an HTML fragment, whitespace collapsed. */
@@ -41,6 +67,8 @@ export class FeedParseError extends Error {
 type FeedItem = Parser.Item & { 'content:encoded'?: string; id?: string; summary?: string; description?: string };
 
 const parser = new Parser<Record<string, unknown>, FeedItem>({
+  // `<rss>` without a version attribute is common in the wild; read it as RSS 2.0.
+  defaultRSS: 2.0,
   customFields: { item: ['content:encoded', 'id', 'summary', 'description'] },
 });
 

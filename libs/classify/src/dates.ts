@@ -4,10 +4,23 @@
  */
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
-const MONTH = '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const MONTH =
+  '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 
 const PATTERNS: { re: RegExp; order: 'mdy' | 'dmy' | 'ymd' | 'num' }[] = [
   { re: new RegExp(`\\b${MONTH}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'g'), order: 'mdy' },
@@ -53,10 +66,13 @@ export function findDates(text: string): FoundDate[] {
   return out.filter((d, i) => i === 0 || d.index >= out[i - 1]!.index + out[i - 1]!.length);
 }
 
-/** First date found within `window` characters after `from`, not crossing a paragraph break. */
-export function dateAfter(text: string, from: number, window = 160): string | undefined {
+/**
+ * First date found within `window` characters after `from`, not crossing a paragraph break
+ * nor (unless `sentence` is false) the end of the sentence.
+ */
+export function dateAfter(text: string, from: number, window = 160, sentence = true): string | undefined {
   let slice = text.slice(from, from + window);
-  const para = slice.search(/\n\s*\n/);
+  const para = slice.search(sentence ? /\n\s*\n|[.;!?]\s+(?=[A-Z(])/ : /\n\s*\n/);
   if (para >= 0) slice = slice.slice(0, para);
   const found = findDates(slice);
   return found[0]?.iso;

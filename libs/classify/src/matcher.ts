@@ -69,7 +69,9 @@ export class PhraseMatcher<P> {
     }
     const raw = spec.caseSensitive === true ? toks.map((t) => (UPPER.test(t.raw) ? t.raw : null)) : null;
     const key = raw === null ? '' : raw.join('\u0000');
-    let v = node.variants.find((x) => (x.raw === null ? '' : x.raw.join('\u0000')) === key && (x.raw === null) === (raw === null));
+    let v = node.variants.find(
+      (x) => (x.raw === null ? '' : x.raw.join('\u0000')) === key && (x.raw === null) === (raw === null),
+    );
     if (v === undefined) {
       v = { raw, payloads: [] };
       node.variants.push(v);
@@ -78,8 +80,13 @@ export class PhraseMatcher<P> {
     v.payloads.push(spec.payload);
   }
 
-  /** Every occurrence of every pattern in already tokenised text. */
-  scanTokens(tokens: readonly MatchToken[]): PhraseMatch<P>[] {
+  /**
+   * Every occurrence of every pattern in already tokenised text. With `ignoreCase` (text in
+   * capitals throughout, where "CNT" may be a ticker and "NRC" a word), case-sensitive
+   * patterns are skipped because capitals no longer tell acronyms apart.
+   */
+  scanTokens(tokens: readonly MatchToken[], opts: { ignoreCase?: boolean } = {}): PhraseMatch<P>[] {
+    const skipCs = opts.ignoreCase === true;
     const out: PhraseMatch<P>[] = [];
     for (let i = 0; i < tokens.length; i++) {
       let node: TrieNode<P> | undefined = this.root;
@@ -88,6 +95,7 @@ export class PhraseMatcher<P> {
         if (node === undefined) break;
         for (const v of node.variants) {
           if (v.raw !== null) {
+            if (skipCs) continue;
             let ok = true;
             for (let k = 0; k < v.raw.length; k++) {
               const req = v.raw[k];
@@ -106,6 +114,15 @@ export class PhraseMatcher<P> {
   }
 
   scan(text: string): PhraseMatch<P>[] {
-    return this.scanTokens(matchTokens(text));
+    return this.scanTokens(matchTokens(text), { ignoreCase: isShouting(text) });
   }
+}
+
+/** True when a text is written in capitals throughout (a wire headline, a shouted title). */
+export function isShouting(text: string): boolean {
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  const letters = sample.replace(/[^\p{L}]+/gu, '').length;
+  if (letters < 12) return false;
+  const upper = sample.replace(/[^\p{Lu}]+/gu, '').length;
+  return upper / letters > 0.75;
 }

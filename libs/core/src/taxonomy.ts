@@ -102,7 +102,7 @@ function str(p: Problems, o: Obj, key: string, where: string, optional = false):
   return v;
 }
 
-function strList(p: Problems, o: Obj, key: string, where: string): string[] | undefined {
+function strList(p: Problems, o: Obj, key: string, where: string, caseSensitive = false): string[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
@@ -116,7 +116,7 @@ function strList(p: Problems, o: Obj, key: string, where: string): string[] | un
       p.add(`${where}: ${key}[${i}] must be a string containing a letter or digit`);
       return;
     }
-    const k = s.toLowerCase();
+    const k = caseSensitive ? s : s.toLowerCase();
     if (seen.has(k)) p.add(`${where}: duplicate ${key} entry "${s}"`);
     seen.add(k);
     out.push(s);
@@ -213,7 +213,11 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     focusAreas.push(description === undefined ? { id: fid, name } : { id: fid, name, description });
   });
   if (focusAreas.length === 0) p.add('"focusAreas" must not be empty');
-  checkUnique(p, 'focus area', focusAreas.map((f) => f.id));
+  checkUnique(
+    p,
+    'focus area',
+    focusAreas.map((f) => f.id),
+  );
   const faIds = new Set(focusAreas.map((f) => f.id));
 
   const subSectors: SubSector[] = [];
@@ -242,7 +246,11 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     subSectors.push(sub);
   });
   if (subSectors.length === 0) p.add('"subSectors" must not be empty');
-  checkUnique(p, 'sub-sector', subSectors.map((s) => s.id));
+  checkUnique(
+    p,
+    'sub-sector',
+    subSectors.map((s) => s.id),
+  );
 
   const advocacyGoals: AdvocacyGoal[] = [];
   list(p, json, 'advocacyGoals').forEach((g, i) => {
@@ -259,7 +267,11 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     if (exclude !== undefined) goal.exclude = exclude;
     advocacyGoals.push(goal);
   });
-  checkUnique(p, 'advocacy goal', advocacyGoals.map((g) => g.id));
+  checkUnique(
+    p,
+    'advocacy goal',
+    advocacyGoals.map((g) => g.id),
+  );
 
   const agencies: Agency[] = [];
   list(p, json, 'agencies', true).forEach((a, i) => {
@@ -267,7 +279,7 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     const where = `agencies[${i}]${typeof a['name'] === 'string' ? ` (${a['name']})` : ''}`;
     const name = str(p, a, 'name', where);
     const aliases = strList(p, a, 'aliases', where) ?? [];
-    const acronyms = strList(p, a, 'acronyms', where);
+    const acronyms = strList(p, a, 'acronyms', where, true);
     const parent = str(p, a, 'parent', where, true);
     if (aliases.length === 0 && (acronyms ?? []).length === 0) p.add(`${where}: needs at least one alias or acronym`);
     if (name === undefined) return;
@@ -276,7 +288,11 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     if (parent !== undefined) ag.parent = parent;
     agencies.push(ag);
   });
-  checkUnique(p, 'agency', agencies.map((a) => a.name));
+  checkUnique(
+    p,
+    'agency',
+    agencies.map((a) => a.name),
+  );
   const agencyNames = new Set(agencies.map((a) => a.name));
   for (const a of agencies) {
     if (a.parent !== undefined && !agencyNames.has(a.parent)) p.add(`agency "${a.name}": unknown parent "${a.parent}"`);
@@ -286,11 +302,14 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     if (faIds.has(s.id)) p.add(`sub-sector id "${s.id}" clashes with a focus area id`);
   }
   for (const g of advocacyGoals) {
-    if (faIds.has(g.id) || subSectors.some((s) => s.id === g.id)) p.add(`advocacy goal id "${g.id}" clashes with another id`);
+    if (faIds.has(g.id) || subSectors.some((s) => s.id === g.id))
+      p.add(`advocacy goal id "${g.id}" clashes with another id`);
   }
 
   if (p.list.length > 0) {
-    throw new Error(`Invalid taxonomy (${p.list.length} problem${p.list.length === 1 ? '' : 's'}):\n- ${p.list.join('\n- ')}`);
+    throw new Error(
+      `Invalid taxonomy (${p.list.length} problem${p.list.length === 1 ? '' : 's'}):\n- ${p.list.join('\n- ')}`,
+    );
   }
   const tax: Taxonomy = { version, focusAreas, subSectors, advocacyGoals };
   if (agencies.length > 0) tax.agencies = agencies;

@@ -9,7 +9,7 @@ const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
 const MARKS = /\p{M}+/gu;
 
 export function foldToken(token: string): string {
-  return token.normalize('NFKD').replace(MARKS, '').toLowerCase();
+  return token.normalize('NFD').replace(MARKS, '').toLowerCase();
 }
 
 export interface Token {

@@ -256,9 +256,10 @@ class Lexer {
 
   /** A bare word (possibly `word*`), optionally restricted to a text field. */
   private word(raw: string, pos: number, field: QueryTextField | undefined): QueryNode | null {
-    let stem = raw;
-    while (stem.endsWith('*')) stem = stem.slice(0, -1);
-    const prefix = stem.length < raw.length;
+    let end = raw.length;
+    while (end > 0 && raw[end - 1] === '*') end--;
+    const stem = raw.slice(0, end);
+    const prefix = end < raw.length;
     const words = tokenize(stem).map((t) => t.value);
     if (words.length === 0) return null;
     if (prefix && words.length > 1) {
@@ -555,6 +556,20 @@ class Parser {
 /**
  * Parses a query. Throws `QuerySyntaxError` (with the 0-based offset of the offending
  * character) for anything it cannot read; the result is in the form `normalizeQuery` gives.
+ *
+ * Choices worth knowing:
+ * - A bare word with no letter or digit (`&`, a lone `-`, `*`) is dropped as if absent, and so
+ *   is anything that only negates or groups it: `&`, `-&`, `NOT &`, `(&)` alone are `all`, and
+ *   `a OR &` is `a`. With a field (`title:&`) or in quotes (`"&"`) it is an error instead.
+ * - `published:` days are whole UTC days: `>2026-01-01` is from Jan 2, `<=2026-01-01` is before
+ *   Jan 2, `[a TO b]` includes all of day b, `{a TO b}` excludes both days. A bare instant is
+ *   that instant (gte = lte), a bare relative date (`published:now-7d`) means "since then".
+ *   Empty ranges (`[2026-02-01 TO 2026-01-01]`) and years outside 0000..9999 are errors.
+ * - `type:` and `priority:` values must be known (DOC_TYPES, PRIORITIES); other keyword values
+ *   are free. A bare keyword value ending in `*` is an error (no prefix search on keywords).
+ * - `-` directly before `AND`/`OR`/`NOT` negates that word (`-OR` excludes "or").
+ * - Field names are case-insensitive; `name:` where name starts with a letter is a field, so
+ *   `http://x` is an unknown-field error (quote it) while `10:30` is the phrase "10 30".
  */
 export function parseQuery(input: string, options: ParseQueryOptions = {}): QueryNode {
   if (input.length > MAX_QUERY_LENGTH) {

@@ -40,8 +40,7 @@ export const CORPUS: readonly RadarDocument[] = [
     title: 'NRC finalizes rule on spent fuel storage at reactor sites',
     summary:
       'The Nuclear Regulatory Commission issued a final rule that streamlines licensing for dry cask storage of spent nuclear fuel.',
-    body:
-      'The rule takes effect in 60 days. Operators of decommissioning reactors may store spent fuel in dry casks under a general license. Comments from utilities in Québec and Ontario were addressed.',
+    body: 'The rule takes effect in 60 days. Operators of decommissioning reactors may store spent fuel in dry casks under a general license. Comments from utilities in Québec and Ontario were addressed.',
     publishedAt: '2026-01-15T14:00:00.000Z',
     subSectors: [tag('nuclear-energy')],
     focusAreas: ['regulation'],
@@ -91,7 +90,8 @@ export const CORPUS: readonly RadarDocument[] = [
   makeDoc({
     id: 'grid-cyber-bill',
     title: 'Senate bill would harden the electric grid against cyberattacks',
-    summary: 'A bipartisan bill directs the Department of Energy to fund cybersecurity upgrades for rural electric cooperatives.',
+    summary:
+      'A bipartisan bill directs the Department of Energy to fund cybersecurity upgrades for rural electric cooperatives.',
     body: 'The Grid Security Act authorizes grants for utilities and requires reporting of incidents within 72 hours.',
     publishedAt: '2026-01-28T18:00:00.000Z',
     subSectors: [tag('grid-resilience'), tag('cybersecurity', 0.7)],

@@ -75,18 +75,19 @@ export const KEYWORD_TAG: Record<KeywordField, string> = {
   priority: 'priority',
 };
 
-/** Keyword values compare case-insensitively: both sides are lower-cased. */
+/** Keyword values compare trimmed and case-insensitively: both sides are normalised. */
 export function keywordValue(value: string): string {
-  return value.toLowerCase();
+  return value.trim().toLowerCase();
 }
 
 /**
- * ISO instants compare as strings once normalised to `toISOString()` form; anything that does
- * not parse is kept as given.
+ * ISO instants compare as strings once normalised to `toISOString()` form; `null` when the
+ * value is not a date (such a document never matches a range, as in the in-memory evaluator).
  */
-export function sortableInstant(value: string): string {
+export function sortableInstant(value: string | undefined): string | null {
+  if (value === undefined) return null;
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 function textLeafSql(leaf: TextLeaf): SqlFragment {
@@ -121,14 +122,20 @@ export function compileWhere(node: QueryNode): SqlFragment {
       };
     }
     case 'range': {
-      const parts: SqlFragment[] = [];
-      const bound = (op: string, value: string | undefined): void => {
-        if (value !== undefined) parts.push({ sql: `d.published_at ${op} ?`, params: [sortableInstant(value)] });
-      };
-      bound('>=', node.gte);
-      bound('>', node.gt);
-      bound('<=', node.lte);
-      bound('<', node.lt);
+      // Undated documents are stored with published_at = '' and never match a range.
+      const parts: SqlFragment[] = [{ sql: "d.published_at <> ''", params: [] }];
+      const bounds: [string, string | undefined][] = [
+        ['>=', node.gte],
+        ['>', node.gt],
+        ['<=', node.lte],
+        ['<', node.lt],
+      ];
+      for (const [op, value] of bounds) {
+        if (value === undefined) continue;
+        const instant = sortableInstant(value);
+        if (instant === null) return FALSE;
+        parts.push({ sql: `d.published_at ${op} ?`, params: [instant] });
+      }
       return join('AND', parts, TRUE);
     }
     case 'and':
@@ -174,9 +181,7 @@ export function positiveTextLeaves(node: QueryNode, negated = false, out: TextLe
  * `null` when the query has none (keyword/range/all queries; every hit scores 0).
  */
 export function rankingExpression(node: QueryNode): string | null {
-  const exprs = [...new Set(positiveTextLeaves(node).map(ftsExpression))].filter(
-    (e): e is string => e !== null,
-  );
+  const exprs = [...new Set(positiveTextLeaves(node).map(ftsExpression))].filter((e): e is string => e !== null);
   if (exprs.length === 0) return null;
   if (exprs.length === 1) return exprs[0];
   return exprs.map((e) => `(${e})`).join(' OR ');

@@ -9,7 +9,9 @@ import type { Database } from 'better-sqlite3';
  * Version 1.
  * - `documents.doc_key` aliases the rowid (so VACUUM cannot renumber it) and is the FTS rowid;
  *   `id` is the document's stable id.
- * - `docs_fts` is contentless (the text lives in `documents.json`) with `contentless_delete`,
+ * - `documents` is narrow (filter and sort columns only) so scans and the key lookups of broad
+ *   full-text matches stay fast; the full document is JSON in `document_json`, read per hit.
+ * - `docs_fts` is contentless (the text lives in `document_json`) with `contentless_delete`,
  *   so a re-upsert deletes and re-inserts its row. Positions are kept: phrases and NEAR work.
  * - `doc_tags` holds every keyword field (multi- and single-valued) lower-cased in `value` for
  *   filters, and as written in `label` for facets.
@@ -25,10 +27,14 @@ CREATE TABLE documents (
   published_at TEXT NOT NULL,
   doc_type TEXT NOT NULL,
   priority TEXT NOT NULL,
-  indexed_at TEXT NOT NULL,
-  json TEXT NOT NULL
+  indexed_at TEXT NOT NULL
 );
 CREATE INDEX documents_published ON documents (published_at DESC, id DESC);
+
+CREATE TABLE document_json (
+  doc_key INTEGER PRIMARY KEY REFERENCES documents (doc_key) ON DELETE CASCADE,
+  json TEXT NOT NULL
+);
 
 CREATE VIRTUAL TABLE docs_fts USING fts5(
   title, summary, body,

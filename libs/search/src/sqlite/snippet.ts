@@ -3,13 +3,17 @@
  * `snippet()`), so every adapter can produce the same excerpt for the same hit. Backend-neutral:
  * it only needs the document text and the query AST.
  */
-import { tokenize, type QueryNode, type QueryTextField, type RadarDocument } from '@radar/core';
+import { tokenize, type QueryNode, type Token, type QueryTextField, type RadarDocument } from '@radar/core';
 import { leafTokens, positiveTextLeaves } from './fts-compiler';
 
-export interface HighlightTerm {
-  /** Folded token. */
-  value: string;
-  prefix: boolean;
+/**
+ * A run of words to highlight: one word (term), or consecutive words (phrase, or a term the
+ * tokenizer splits). The last word may be a prefix.
+ */
+export interface HighlightUnit {
+  /** Folded tokens, consecutive in the text. */
+  words: string[];
+  prefixLast: boolean;
   /** Only highlight in this field. */
   field?: QueryTextField;
 }
@@ -20,16 +24,23 @@ const LEAD = 40;
 /** Passage sources, most preferred first when two passages are equally good. */
 const SNIPPET_FIELDS: readonly QueryTextField[] = ['summary', 'body', 'title'];
 
-/** The words a query would highlight: every token of every positive text leaf. */
-export function highlightTerms(query: QueryNode): HighlightTerm[] {
-  const out = new Map<string, HighlightTerm>();
+/**
+ * What a query highlights: each positive text leaf. A phrase is highlighted where its words are
+ * consecutive; a proximity phrase (`~N`) highlights its words wherever they occur.
+ */
+export function highlightUnits(query: QueryNode): HighlightUnit[] {
+  const out = new Map<string, HighlightUnit>();
+  const add = (unit: HighlightUnit): void => {
+    out.set(JSON.stringify([unit.words, unit.prefixLast, unit.field ?? '']), unit);
+  };
   for (const leaf of positiveTextLeaves(query)) {
     const tokens = leafTokens(leaf);
-    tokens.forEach((value, i) => {
-      const prefix = leaf.kind === 'term' && leaf.prefix && i === tokens.length - 1;
-      const term: HighlightTerm = { value, prefix, field: leaf.field };
-      out.set(`${value}\u0000${prefix}\u0000${leaf.field ?? ''}`, term);
-    });
+    if (tokens.length === 0) continue;
+    if (leaf.kind === 'phrase' && leaf.slop !== undefined) {
+      for (const w of tokens) add({ words: [w], prefixLast: false, field: leaf.field });
+    } else {
+      add({ words: tokens, prefixLast: leaf.kind === 'term' && leaf.prefix, field: leaf.field });
+    }
   }
   return [...out.values()];
 }
@@ -66,11 +77,30 @@ interface Passage {
   distinct: number;
 }
 
-function matches(value: string, field: QueryTextField, terms: readonly HighlightTerm[]): boolean {
-  return terms.some(
-    (t) =>
-      (t.field === undefined || t.field === field) && (t.prefix ? value.startsWith(t.value) : value === t.value),
-  );
+function wordMatches(value: string, word: string, prefix: boolean): boolean {
+  return prefix ? value.startsWith(word) : value === word;
+}
+
+/** Spans of the tokens that belong to an occurrence of some unit, in text order. */
+function matchSpans(tokens: readonly Token[], field: QueryTextField, units: readonly HighlightUnit[]): Span[] {
+  const marked = new Map<number, string>();
+  const applicable = units.filter((u) => u.field === undefined || u.field === field);
+  for (let i = 0; i < tokens.length; i++) {
+    for (const u of applicable) {
+      const n = u.words.length;
+      if (i + n > tokens.length) continue;
+      let ok = true;
+      for (let j = 0; j < n && ok; j++) {
+        ok = wordMatches(tokens[i + j].value, u.words[j], u.prefixLast && j === n - 1);
+      }
+      if (!ok) continue;
+      const key = u.words.join(' ');
+      for (let j = 0; j < n; j++) if (!marked.has(i + j)) marked.set(i + j, key);
+    }
+  }
+  return [...marked.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, key]) => ({ start: tokens[i].offset, end: tokens[i].offset + tokens[i].raw.length, key }));
 }
 
 /** Cut `text` at a token end at or before `limit` (or keep all of it when it fits). */
@@ -84,12 +114,14 @@ function cutEnd(text: string, tokenEnds: number[], start: number, limit: number)
   return end > start ? end : Math.min(text.length, limit);
 }
 
-function bestPassageIn(field: QueryTextField, text: string, terms: readonly HighlightTerm[], length: number): Passage | null {
+function bestPassageIn(
+  field: QueryTextField,
+  text: string,
+  units: readonly HighlightUnit[],
+  length: number,
+): Passage | null {
   const tokens = tokenize(text);
-  const spans: Span[] = [];
-  for (const t of tokens) {
-    if (matches(t.value, field, terms)) spans.push({ start: t.offset, end: t.offset + t.raw.length, key: t.value });
-  }
+  const spans = matchSpans(tokens, field, units);
   if (spans.length === 0) return null;
   const tokenStarts = tokens.map((t) => t.offset);
   const tokenEnds = tokens.map((t) => t.offset + t.raw.length);
@@ -100,11 +132,7 @@ function bestPassageIn(field: QueryTextField, text: string, terms: readonly High
     const end = cutEnd(text, tokenEnds, start, start + length);
     const marks = spans.filter((s) => s.start >= start && s.end <= end);
     const distinct = new Set(marks.map((m) => m.key)).size;
-    if (
-      best === null ||
-      distinct > best.distinct ||
-      (distinct === best.distinct && marks.length > best.marks.length)
-    ) {
+    if (best === null || distinct > best.distinct || (distinct === best.distinct && marks.length > best.marks.length)) {
       best = { field, text, start, end, marks, distinct };
     }
   }
@@ -126,21 +154,25 @@ function render(text: string, start: number, end: number, marks: readonly Span[]
 
 /**
  * The best passage (about `length` characters) of the summary, body or title: the one with the
- * most distinct matched words, then the most matches, then the preferred field. Matched tokens
+ * most distinct matched units (words or phrases), then the most marked words, then the preferred field. Matched tokens
  * are wrapped in `<mark>…</mark>`; everything else is HTML-escaped. Without any match, the
  * opening of the first non-empty field.
  */
 export function buildSnippet(
   doc: Pick<RadarDocument, 'title' | 'summary' | 'body'>,
-  terms: readonly HighlightTerm[],
+  units: readonly HighlightUnit[],
   length = SNIPPET_LENGTH,
 ): string {
   let best: Passage | null = null;
-  if (terms.length > 0) {
+  if (units.length > 0) {
     for (const field of SNIPPET_FIELDS) {
-      const p = bestPassageIn(field, doc[field] ?? '', terms, length);
+      const p = bestPassageIn(field, doc[field] ?? '', units, length);
       if (p === null) continue;
-      if (best === null || p.distinct > best.distinct || (p.distinct === best.distinct && p.marks.length > best.marks.length)) {
+      if (
+        best === null ||
+        p.distinct > best.distinct ||
+        (p.distinct === best.distinct && p.marks.length > best.marks.length)
+      ) {
         best = p;
       }
     }

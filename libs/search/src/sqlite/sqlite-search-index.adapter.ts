@@ -48,7 +48,7 @@ import {
   type SqlValue,
 } from './fts-compiler';
 import { migrate } from './schema';
-import { buildSnippet, highlightTerms } from './snippet';
+import { buildSnippet, highlightUnits } from './snippet';
 
 export interface SqliteSearchIndexOptions {
   /** Database file; parent directories are created. `:memory:` works for throwaway use. */
@@ -76,7 +76,6 @@ interface CachedQuery {
 interface DocRow {
   doc_key: number;
   id: string;
-  json: string;
   published_at: string;
   score: number;
 }
@@ -87,13 +86,22 @@ function documentTags(doc: RadarDocument): [string, string][] {
   const add = (field: string, values: readonly (string | undefined)[] | undefined): void => {
     for (const v of values ?? []) if (typeof v === 'string' && v !== '') tags.push([field, v]);
   };
-  add('sector', doc.subSectors?.map((t) => t.id));
+  add(
+    'sector',
+    doc.subSectors?.map((t) => t.id),
+  );
   add('area', doc.focusAreas);
-  add('goal', doc.advocacyGoals?.map((t) => t.id));
+  add(
+    'goal',
+    doc.advocacyGoals?.map((t) => t.id),
+  );
   add('type', [doc.docType]);
   add('agency', doc.agencies);
   add('source', [doc.sourceId]);
-  add('event', doc.policyEvents?.map((e) => e.kind));
+  add(
+    'event',
+    doc.policyEvents?.map((e) => e.kind),
+  );
   add('priority', [doc.priority]);
   return tags;
 }
@@ -111,7 +119,11 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const obj = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, obj[k]]),
+    );
   });
 }
 
@@ -159,34 +171,34 @@ export class SqliteSearchIndex extends SearchIndex {
     const db = this.conn();
     const write = db.transaction((): UpsertOutcome => {
       const existing = this.stmt('SELECT doc_key, content_hash FROM documents WHERE id = ?').get(doc.id) as
-        | { doc_key: number; content_hash: string }
-        | undefined;
+        { doc_key: number; content_hash: string } | undefined;
       if (existing && existing.content_hash === doc.contentHash) return 'unchanged';
       const values = [
         doc.version,
         doc.contentHash,
         doc.sourceId,
-        sortableInstant(doc.publishedAt),
+        sortableInstant(doc.publishedAt) ?? '',
         doc.docType,
         doc.priority,
         doc.indexedAt ?? '',
-        JSON.stringify(doc),
       ];
       let key: number;
       if (existing) {
         key = existing.doc_key;
         this.stmt(
           `UPDATE documents SET version = ?, content_hash = ?, source_id = ?, published_at = ?, doc_type = ?,
-             priority = ?, indexed_at = ?, json = ? WHERE doc_key = ?`,
+             priority = ?, indexed_at = ? WHERE doc_key = ?`,
         ).run(...values, key);
+        this.stmt('UPDATE document_json SET json = ? WHERE doc_key = ?').run(JSON.stringify(doc), key);
         this.stmt('DELETE FROM docs_fts WHERE rowid = CAST(? AS INTEGER)').run(key);
         this.stmt('DELETE FROM doc_tags WHERE doc_key = ?').run(key);
       } else {
         const info = this.stmt(
-          `INSERT INTO documents (id, version, content_hash, source_id, published_at, doc_type, priority, indexed_at, json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO documents (id, version, content_hash, source_id, published_at, doc_type, priority, indexed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(doc.id, ...values);
         key = Number(info.lastInsertRowid);
+        this.stmt('INSERT INTO document_json (doc_key, json) VALUES (?, ?)').run(key, JSON.stringify(doc));
       }
       this.indexDocument(key, doc);
       return existing ? 'updated' : 'created';
@@ -195,7 +207,9 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   override async getDocument(id: string): Promise<RadarDocument | null> {
-    const row = this.stmt('SELECT json FROM documents WHERE id = ?').get(id) as { json: string } | undefined;
+    const row = this.stmt(
+      'SELECT j.json FROM documents d JOIN document_json j ON j.doc_key = d.doc_key WHERE d.id = ?',
+    ).get(id) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as RadarDocument) : null;
   }
 
@@ -219,13 +233,16 @@ export class SqliteSearchIndex extends SearchIndex {
     const db = this.conn();
     const rebuild = db.transaction((): number => {
       db.exec("DELETE FROM doc_tags; INSERT INTO docs_fts (docs_fts) VALUES ('delete-all');");
+      // Batches by key: a statement cannot be iterated while the same connection writes.
+      const batch = this.stmt('SELECT doc_key, json FROM document_json WHERE doc_key > ? ORDER BY doc_key LIMIT 500');
       let n = 0;
-      for (const row of this.stmt('SELECT doc_key, json FROM documents').iterate() as IterableIterator<{
-        doc_key: number;
-        json: string;
-      }>) {
-        this.indexDocument(row.doc_key, JSON.parse(row.json) as RadarDocument);
-        n++;
+      let after = -1;
+      for (;;) {
+        const rows = batch.all(after) as { doc_key: number; json: string }[];
+        if (rows.length === 0) break;
+        for (const row of rows) this.indexDocument(row.doc_key, JSON.parse(row.json) as RadarDocument);
+        n += rows.length;
+        after = rows[rows.length - 1].doc_key;
       }
       return n;
     });
@@ -263,7 +280,7 @@ export class SqliteSearchIndex extends SearchIndex {
           ? { sql: '(d.published_at < ? OR (d.published_at = ? AND d.id < ?))', params: [after.p, after.p, after.i] }
           : { sql: '1', params: [] };
         rows = this.stmt(
-          `SELECT d.doc_key, d.id, d.json, d.published_at, 0 AS score FROM documents d
+          `SELECT d.doc_key, d.id, d.published_at, 0 AS score FROM documents d
            WHERE ${where.sql} AND ${keyset.sql}
            ORDER BY d.published_at DESC, d.id DESC LIMIT ?`,
         ).all(...where.params, ...keyset.params, limit + 1) as DocRow[];
@@ -272,51 +289,57 @@ export class SqliteSearchIndex extends SearchIndex {
           const last = rows[rows.length - 1];
           nextCursor = encodeCursor({ k: 'date', p: last.published_at, i: last.id });
         }
-        if (rank !== null) {
-          const score = this.stmt(
-            `SELECT -bm25(docs_fts, ${BM25_WEIGHTS}) AS score FROM docs_fts
-             WHERE docs_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
-          );
-          for (const row of rows) {
-            const s = score.get(rank, row.doc_key) as { score: number } | undefined;
-            row.score = s?.score ?? 0;
-          }
+        if (rank !== null && rows.length > 0) {
+          // Scores for this page only: one MATCH bounded by the page's key range (a point query
+          // per hit would expand a prefix or phrase once per hit).
+          const keys = rows.map((r) => r.doc_key);
+          const scored = this.stmt(
+            `SELECT rowid AS k, -bm25(docs_fts, ${BM25_WEIGHTS}) AS score FROM docs_fts
+             WHERE docs_fts MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)`,
+          ).all(rank, Math.min(...keys), Math.max(...keys)) as { k: number; score: number }[];
+          const byKey = new Map(scored.map((r) => [r.k, r.score]));
+          for (const row of rows) row.score = byKey.get(row.doc_key) ?? 0;
         }
       } else {
         const offset = req.cursor ? decodeCursor(req.cursor, 'rel').o : 0;
-        const params: SqlValue[] = [];
-        let from = 'documents d';
-        let score = '0';
-        if (rank !== null) {
-          from = `documents d LEFT JOIN r ON r.k = d.doc_key`;
-          score = 'COALESCE(r.score, 0)';
-          params.push(rank);
-        }
-        const withClause =
-          rank !== null
-            ? `WITH r AS MATERIALIZED (SELECT rowid AS k, -bm25(docs_fts, ${BM25_WEIGHTS}) AS score
-                 FROM docs_fts WHERE docs_fts MATCH ?) `
-            : '';
+        // bm25 of every document the ranking expression matches, joined to the filtered set.
+        const ranked =
+          rank === null
+            ? { withClause: '', from: 'documents d', score: '0', params: [] as SqlValue[] }
+            : {
+                withClause: `WITH r AS MATERIALIZED (SELECT rowid AS k, -bm25(docs_fts, ${BM25_WEIGHTS}) AS score
+                   FROM docs_fts WHERE docs_fts MATCH ?) `,
+                from: 'documents d LEFT JOIN r ON r.k = d.doc_key',
+                score: 'COALESCE(r.score, 0)',
+                params: [rank] as SqlValue[],
+              };
         rows = this.stmt(
-          `${withClause}SELECT d.doc_key, d.id, d.json, d.published_at, ${score} AS score FROM ${from}
+          `${ranked.withClause}SELECT d.doc_key, d.id, d.published_at, ${ranked.score} AS score FROM ${ranked.from}
            WHERE ${where.sql}
            ORDER BY score DESC, d.published_at DESC, d.id ASC LIMIT ? OFFSET ?`,
-        ).all(...params, ...where.params, limit + 1, offset) as DocRow[];
+        ).all(...ranked.params, ...where.params, limit + 1, offset) as DocRow[];
         if (rows.length > limit) {
           rows = rows.slice(0, limit);
           nextCursor = encodeCursor({ k: 'rel', o: offset + limit });
         }
       }
+      // The full documents of this page only (the sort ran over the narrow table).
+      const json = this.stmt('SELECT json FROM document_json WHERE doc_key = ?');
+      const page = rows.map((row) => ({
+        score: row.score,
+        document: JSON.parse((json.get(row.doc_key) as { json: string }).json) as RadarDocument,
+      }));
       const facets = this.facets(where, req.facets ?? []);
-      return { total, rows, nextCursor, facets };
+      return { total, page, nextCursor, facets };
     });
-    const { total, rows, nextCursor, facets } = read.deferred();
+    const { total, page, nextCursor, facets } = read.deferred();
 
-    const terms = highlightTerms(req.query);
-    const hits: SearchHit[] = rows.map((row) => {
-      const document = JSON.parse(row.json) as RadarDocument;
-      return { document, score: row.score, snippet: buildSnippet(document, terms) };
-    });
+    const units = highlightUnits(req.query);
+    const hits: SearchHit[] = page.map(({ document, score }) => ({
+      document,
+      score,
+      snippet: buildSnippet(document, units),
+    }));
     const result: SearchResult = { total, hits, facets };
     if (nextCursor !== undefined) result.nextCursor = nextCursor;
     return result;
@@ -384,7 +407,10 @@ export class SqliteSearchIndex extends SearchIndex {
 
   override async findSubscriptionByToken(kind: 'confirm' | 'unsubscribe', token: string): Promise<Subscription | null> {
     const column = kind === 'confirm' ? 'confirm_token' : 'unsubscribe_token';
-    return this.oneSubscription(`SELECT json FROM subscriptions WHERE ${column} = ? ORDER BY created_at, id LIMIT 1`, token);
+    return this.oneSubscription(
+      `SELECT json FROM subscriptions WHERE ${column} = ? ORDER BY created_at, id LIMIT 1`,
+      token,
+    );
   }
 
   override async matchSubscriptions(doc: RadarDocument): Promise<Subscription[]> {
@@ -455,12 +481,12 @@ export class SqliteSearchIndex extends SearchIndex {
       ).run(
         next.id,
         next.documentId,
-        sortableInstant(next.createdAt),
-        sortableInstant(next.updatedAt),
+        sortableInstant(next.createdAt) ?? next.createdAt,
+        sortableInstant(next.updatedAt) ?? next.updatedAt,
         next.state,
         next.priority,
         next.docType,
-        sortableInstant(next.publishedAt),
+        sortableInstant(next.publishedAt) ?? next.publishedAt,
         JSON.stringify(next),
       );
       this.stmt('DELETE FROM alert_tags WHERE alert_id = ?').run(next.id);
@@ -498,7 +524,7 @@ export class SqliteSearchIndex extends SearchIndex {
     columnFilter('state', filter.state);
     if (filter.since !== undefined) {
       conds.push('a.created_at >= ?');
-      params.push(sortableInstant(filter.since));
+      params.push(sortableInstant(filter.since) ?? filter.since);
     }
     if (filter.cursor !== undefined) {
       const after = decodeCursor(filter.cursor, 'alert');
@@ -522,9 +548,9 @@ export class SqliteSearchIndex extends SearchIndex {
   // ---------------------------------------------------------------- deliveries
 
   override async getDelivery(id: string): Promise<Delivery | null> {
-    const row = this.stmt('SELECT id, subscription_id, email, subject, sent_at FROM deliveries WHERE id = ?').get(id) as
-      | { id: string; subscription_id: string; email: string; subject: string; sent_at: string }
-      | undefined;
+    const row = this.stmt('SELECT id, subscription_id, email, subject, sent_at FROM deliveries WHERE id = ?').get(
+      id,
+    ) as { id: string; subscription_id: string; email: string; subject: string; sent_at: string } | undefined;
     if (!row) return null;
     return {
       id: row.id,

@@ -1,0 +1,12 @@
+export { classify, decidePriority, SCORING } from './classify';
+export type { ClassifyInput } from './classify';
+export { compileTaxonomy } from './compile';
+export type { CompiledTaxonomy } from './compile';
+export { POLICY_EVENT_KINDS, detectDocType, findEventHits, eventsFromHits, decidePolicyAction } from './events';
+export type { PolicyEventKind, EventHit } from './events';
+export { findDates, dateAfter } from './dates';
+export { PhraseMatcher } from './matcher';
+export type { PatternSpec, PhraseMatch } from './matcher';
+export { stem, matchTokens } from './normalize';
+export { readGoldJsonl, evaluate, formatEvalTable } from './evaluation';
+export type { GoldItem, EvalResult, LabelStats, EvalMistake, EvalClassifier, GoldReadError } from './evaluation';
