@@ -155,7 +155,9 @@ describe('pipeline, end to end', () => {
       { what: 'the alert email' },
     );
     expect(alertMail[0].text).toContain(RULE.title);
-    expect(alertMail[0].headers.get('list-unsubscribe')).toBeDefined();
+    const header = (key: string) => alertMail[0].headerLines.find((h) => h.key === key)?.line;
+    expect(header('list-unsubscribe')).toMatch(/<http:\/\/127\.0\.0\.1:\d+\/api\/subscriptions\/unsubscribe\?token=[\w%-]+>/);
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
 
     const alerts = await getJson('/api/alerts');
     expect(alerts.body.alerts.map((a: { title: string }) => a.title)).toEqual([RULE.title]);

@@ -5,7 +5,7 @@ import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
 import { HealthController } from './health.controller';
 import { OutboxController } from './outbox.controller';
-import { QuerySyntaxErrorFilter } from './query-error.filter';
+import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -15,6 +15,6 @@ import { WebController } from './web.controller';
 @Module({
   imports: [QueueModule, SearchModule, MailModule],
   controllers: [SearchController, SubscriptionsController, HealthController, OutboxController, WebController],
-  providers: [SubscriptionService, { provide: APP_FILTER, useClass: QuerySyntaxErrorFilter }],
+  providers: [SubscriptionService, { provide: APP_FILTER, useClass: ClientInputErrorFilter }],
 })
 export class ApiModule {}

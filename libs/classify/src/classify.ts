@@ -108,7 +108,10 @@ interface Scored {
 }
 
 /** Scores one owner's hits: blocked and nested hits dropped, repeats damped, excludes subtracted. */
-function scoreBucket(b: Bucket, fields: readonly FieldMatches[]): { raw: number; anchor: number; evidence: Evidence[] } {
+function scoreBucket(
+  b: Bucket,
+  fields: readonly FieldMatches[],
+): { raw: number; anchor: number; evidence: Evidence[] } {
   const live = b.hits.filter((h) => !b.blockers.some((s) => overlaps(h, s)));
   const kept = live.filter(
     (h) =>
@@ -222,7 +225,11 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
     if (b.hits.length === 0) continue;
     const { raw, anchor, evidence } = scoreBucket(b, fields);
     if (raw >= SCORING.goalThreshold * scale && anchor >= SCORING.anchorWeight) {
-      advocacyGoals.push({ id: tax.advocacyGoals[owner]!.id, score: toScore(raw, SCORING.goalThreshold * scale), evidence });
+      advocacyGoals.push({
+        id: tax.advocacyGoals[owner]!.id,
+        score: toScore(raw, SCORING.goalThreshold * scale),
+        evidence,
+      });
     }
   }
   advocacyGoals.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

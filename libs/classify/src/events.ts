@@ -366,10 +366,18 @@ export function detectDocType(title: string, lead: string, url: string, sourceId
   const frAction = /\bACTION:\s*([A-Za-z ]+)/.exec(both);
   if (frAction !== null) {
     const a = frAction[1]!.toLowerCase().trim();
-    if (/^(?:advance notice of proposed rulemaking|(?:supplemental )?notice of proposed rulemaking|proposed (?:rule|regulation|amendment))/.test(a)) {
+    if (
+      /^(?:advance notice of proposed rulemaking|(?:supplemental )?notice of proposed rulemaking|proposed (?:rule|regulation|amendment))/.test(
+        a,
+      )
+    ) {
       return 'proposed_rule';
     }
-    if (/^(?:(?:final|interim final|direct final|temporary|interim|final and temporary) (?:rule|regulation|amendment)s?|rule\b|correcting amendment|technical amendment|correction\b|final order)/.test(a)) {
+    if (
+      /^(?:(?:final|interim final|direct final|temporary|interim|final and temporary) (?:rule|regulation|amendment)s?|rule\b|correcting amendment|technical amendment|correction\b|final order)/.test(
+        a,
+      )
+    ) {
       return 'rule';
     }
     if (/^(?:notice|notification|meeting|request for|information collection)/.test(a)) return 'notice';

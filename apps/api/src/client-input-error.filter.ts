@@ -1,0 +1,17 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { QuerySyntaxError } from '@radar/core';
+import { InvalidCursorError } from '@radar/search';
+import type { Response } from 'express';
+
+/** A malformed query or cursor is the client's mistake: 400 (with the position of a query error). */
+@Catch(QuerySyntaxError, InvalidCursorError)
+export class ClientInputErrorFilter implements ExceptionFilter {
+  catch(error: QuerySyntaxError | InvalidCursorError, host: ArgumentsHost): void {
+    const position = error instanceof QuerySyntaxError ? error.position : undefined;
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(400)
+      .json({ statusCode: 400, error: 'Bad Request', message: error.message, position });
+  }
+}
