@@ -13,11 +13,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
       // Only the config module reads the environment (tests and test support excepted below).
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through RadarConfig.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through RadarConfig.' },
+      ],
     },
   },
   {
-    files: ['libs/config/**', 'libs/testing/**', 'libs/runtime/src/boot.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**'],
+    files: [
+      'libs/config/**',
+      'libs/testing/**',
+      'libs/runtime/src/boot.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   prettier,

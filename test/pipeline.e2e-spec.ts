@@ -114,7 +114,11 @@ describe('pipeline, end to end', () => {
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ status: 'pending' });
-    const [confirmation] = await pollUntil(() => smtp.to(subscriber), (m) => m.length > 0, { what: 'confirmation email' });
+    const [confirmation] = await pollUntil(
+      () => smtp.to(subscriber),
+      (m) => m.length > 0,
+      { what: 'confirmation email' },
+    );
     expect(confirmation.subject).toBe('Confirm your Policy Radar subscription');
     const link = /http:\/\/\S+\/api\/subscriptions\/confirm\?token=[\w%-]+/.exec(confirmation.text ?? '')?.[0];
     expect(link).toBeDefined();
@@ -156,19 +160,29 @@ describe('pipeline, end to end', () => {
     );
     expect(alertMail[0].text).toContain(RULE.title);
     const header = (key: string) => alertMail[0].headerLines.find((h) => h.key === key)?.line;
-    expect(header('list-unsubscribe')).toMatch(/<http:\/\/127\.0\.0\.1:\d+\/api\/subscriptions\/unsubscribe\?token=[\w%-]+>/);
+    expect(header('list-unsubscribe')).toMatch(
+      /<http:\/\/127\.0\.0\.1:\d+\/api\/subscriptions\/unsubscribe\?token=[\w%-]+>/,
+    );
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
 
     const alerts = await getJson('/api/alerts');
     expect(alerts.body.alerts.map((a: { title: string }) => a.title)).toEqual([RULE.title]);
-    await pollUntil(() => getJson('/api/search?q='), (r) => r.body.total === 2, { what: 'both items indexed' });
+    await pollUntil(
+      () => getJson('/api/search?q='),
+      (r) => r.body.total === 2,
+      { what: 'both items indexed' },
+    );
   });
 
   it('serving the same feed again creates no duplicate document, alert or email', async () => {
     // A new body (lastBuildDate) with the same items defeats the unchanged-body shortcut.
     feed.set('/feed.xml', { body: rss([RULE, BAKERY], 'Mon, 23 Nov 2026 11:00:00 GMT') });
     const before = feed.hits('/feed.xml');
-    await pollUntil(() => feed.hits('/feed.xml'), (n) => n >= before + 3, { what: 'three more crawls' });
+    await pollUntil(
+      () => feed.hits('/feed.xml'),
+      (n) => n >= before + 3,
+      { what: 'three more crawls' },
+    );
     await pollUntil(drained, Boolean, { what: 'queues drained' });
     expect((await getJson('/api/search?q=')).body.total).toBe(2);
     expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);
@@ -176,7 +190,10 @@ describe('pipeline, end to end', () => {
   });
 
   it('a changed item becomes a new version of the same document, not a second document', async () => {
-    const changed = { ...RULE, description: `${RULE.description} Comments on the implementation guidance are due February 1, 2027.` };
+    const changed = {
+      ...RULE,
+      description: `${RULE.description} Comments on the implementation guidance are due February 1, 2027.`,
+    };
     feed.set('/feed.xml', { body: rss([changed, BAKERY], 'Mon, 23 Nov 2026 12:00:00 GMT') });
     const found = await pollUntil(
       () => getJson('/api/search?q=' + encodeURIComponent('implementation guidance')),

@@ -5,7 +5,5 @@ import type { z } from 'zod';
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new BadRequestException(
-    parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-  );
+  throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
 }

@@ -34,7 +34,13 @@ export async function classifyCommand(input: Readable, output: Writable): Promis
       }
       const item = parsed.data;
       if (!item.title && !item.text) throw new Error('needs a title or a text');
-      const c = classify({ title: item.title, summary: item.summary, body: item.text, url: item.url, sourceId: item.source });
+      const c = classify({
+        title: item.title,
+        summary: item.summary,
+        body: item.text,
+        url: item.url,
+        sourceId: item.source,
+      });
       result = {
         id: item.id,
         subSectors: c.subSectors,

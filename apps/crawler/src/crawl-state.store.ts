@@ -41,7 +41,10 @@ export class CrawlStateStore implements OnModuleDestroy {
     if (sourceIds.length === 0) return new Map();
     const raws = await this.redis.hmget(this.key, ...sourceIds);
     return new Map(
-      sourceIds.map((id, i) => [id, raws[i] ? { ...EMPTY, ...(JSON.parse(raws[i]!) as Partial<CrawlState>) } : { ...EMPTY }]),
+      sourceIds.map((id, i) => [
+        id,
+        raws[i] ? { ...EMPTY, ...(JSON.parse(raws[i]!) as Partial<CrawlState>) } : { ...EMPTY },
+      ]),
     );
   }
 

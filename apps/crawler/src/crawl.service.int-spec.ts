@@ -15,7 +15,8 @@ import { HttpFetcher } from './http-fetcher.adapter';
 
 const item = (guid: string, title: string) =>
   `<item><guid>${guid}</guid><title>${title}</title><link>https://agency.example.gov/${guid}</link><description>About ${title}</description></item>`;
-const rss = (...items: string[]) => `<rss version="2.0"><channel><title>Fixture</title>${items.join('')}</channel></rss>`;
+const rss = (...items: string[]) =>
+  `<rss version="2.0"><channel><title>Fixture</title>${items.join('')}</channel></rss>`;
 
 describe('CrawlService (real Redis, loopback HTTP)', () => {
   let env: TestEnv;

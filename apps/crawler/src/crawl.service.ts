@@ -70,7 +70,12 @@ export class CrawlService {
         await this.state.set(source.id, { ...next, lastStatus: 'unchanged' });
         return { status: 'unchanged' };
       }
-      const items = await parseFeed(decodeFeed(result.body, result.contentType), source.id, result.finalUrl, new Date(now));
+      const items = await parseFeed(
+        decodeFeed(result.body, result.contentType),
+        source.id,
+        result.finalUrl,
+        new Date(now),
+      );
       await this.queue.enqueueMany(
         JobName.IngestItem,
         items.map((item) => ({ item, sourceName: source.name })),
@@ -84,7 +89,8 @@ export class CrawlService {
         error instanceof ResponseTooLargeError ||
         (error instanceof HttpStatusError && !error.transient);
       const errorCount = state.errorCount + 1;
-      const retryAfterMs = error instanceof HttpStatusError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
+      const retryAfterMs =
+        error instanceof HttpStatusError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
       const backoff = Math.min(MAX_BACKOFF_MS, source.intervalSeconds * 1000 * 2 ** Math.min(errorCount, 10));
       await this.state.set(source.id, {
         ...base,

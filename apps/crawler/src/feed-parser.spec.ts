@@ -57,7 +57,9 @@ describe('parseFeed', () => {
   });
 
   it('rejects what is not a feed with a FeedParseError', async () => {
-    await expect(parseFeed('<html><body>Hello</body></html>', 's', 'https://x.gov', NOW)).rejects.toThrow(FeedParseError);
+    await expect(parseFeed('<html><body>Hello</body></html>', 's', 'https://x.gov', NOW)).rejects.toThrow(
+      FeedParseError,
+    );
     await expect(parseFeed('not xml at all <<<', 's', 'https://x.gov', NOW)).rejects.toThrow(FeedParseError);
   });
 });
@@ -65,7 +67,14 @@ describe('parseFeed', () => {
 describeWithSharedData('parseFeed on rss-parser’s real-world corpus', () => {
   const dir = sharedDataPath('peer-feeds/rss-parser/test');
   // Goldens that depend on non-default options or on parseURL are covered separately below.
-  const special = new Set(['uolNoticias', 'xml2js-options', 'customfields', 'atom-customfields', 'guardian', 'encoding']);
+  const special = new Set([
+    'uolNoticias',
+    'xml2js-options',
+    'customfields',
+    'atom-customfields',
+    'guardian',
+    'encoding',
+  ]);
   const cases = readdirSync(`${dir}/output`)
     .map((f) => basename(f, '.json'))
     .filter((name) => !special.has(name));
@@ -75,7 +84,12 @@ describeWithSharedData('parseFeed on rss-parser’s real-world corpus', () => {
     const golden = JSON.parse(readFileSync(`${dir}/output/${name}.json`, 'utf8')) as {
       feed: { items: { title?: string; link?: string; content?: string; contentSnippet?: string }[] };
     };
-    const items = await parseFeed(decodeFeed(readFileSync(`${dir}/input/${input}`)), 'peer', 'https://example.org/', NOW);
+    const items = await parseFeed(
+      decodeFeed(readFileSync(`${dir}/input/${input}`)),
+      'peer',
+      'https://example.org/',
+      NOW,
+    );
     const expected = golden.feed.items.filter((i) => i.title || i.content || i.contentSnippet);
     expect(items).toHaveLength(expected.length);
     items.forEach((item, i) => {
@@ -92,7 +106,12 @@ describeWithSharedData('parseFeed on rss-parser’s real-world corpus', () => {
       NOW,
     );
     expect(encoding[0].title).toBe('M\u00e3e de utente \u00e9 a nova presidente da Rar\u00edssimas');
-    const uol = await parseFeed(decodeFeed(readFileSync(`${dir}/input/uolNoticias.rss`)), 'peer', 'https://example.org/', NOW);
+    const uol = await parseFeed(
+      decodeFeed(readFileSync(`${dir}/input/uolNoticias.rss`)),
+      'peer',
+      'https://example.org/',
+      NOW,
+    );
     expect(uol.length).toBeGreaterThan(0);
     expect(uol.map((i) => i.title).join(' ')).not.toContain('\ufffd');
   });

@@ -6,8 +6,7 @@ import { JobName, JobQueue } from '@radar/queue';
 import { SearchIndex, UpsertOutcome } from '@radar/search';
 
 export type MatchOutcome =
-  | { status: 'skipped'; reason: string }
-  | { status: 'alerted'; alertId: string; alert: UpsertOutcome; emails: number };
+  { status: 'skipped'; reason: string } | { status: 'alerted'; alertId: string; alert: UpsertOutcome; emails: number };
 
 /** Unsubscribe link of a subscription (its token is an unguessable secret). */
 export function unsubscribeUrl(publicUrl: string, token: string): string {

@@ -24,34 +24,30 @@ const url = (protocols: string[]) =>
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const envSchema = z
-  .object({
-    PORT: int(0, 65535).default(3000),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PUBLIC_URL: url(['http:', 'https:']).optional(),
-    DATA_DIR: z.string().min(1).default('./data'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    /** Starts a private redis-server under DATA_DIR when REDIS_URL does not answer. */
-    REDIS_AUTOSTART: bool.default(true),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (1-40 characters)')
-      .default('radar'),
-    SEARCH_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
-    ELASTICSEARCH_URL: url(['http:', 'https:']).optional(),
-    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-    MAIL_FROM: z.string().min(3).default('Policy Radar <radar@localhost>'),
-    SOURCES_FILE: z.string().min(1).optional(),
-    /** How often the crawler's schedule looks for due sources. */
-    CRAWL_TICK_SECONDS: int(1, 3600).default(15),
-    /** Per-request limits for feed fetches. */
-    FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
-    FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
-    USER_AGENT: z
-      .string()
-      .min(3)
-      .default('PolicyRadar/0.1 (+https://github.com/policy-radar/policy-radar)'),
-    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+const envSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Starts a private redis-server under DATA_DIR when REDIS_URL does not answer. */
+  REDIS_AUTOSTART: bool.default(true),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (1-40 characters)')
+    .default('radar'),
+  SEARCH_BACKEND: z.enum(['sqlite', 'elasticsearch']).default('sqlite'),
+  ELASTICSEARCH_URL: url(['http:', 'https:']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Policy Radar <radar@localhost>'),
+  SOURCES_FILE: z.string().min(1).optional(),
+  /** How often the crawler's schedule looks for due sources. */
+  CRAWL_TICK_SECONDS: int(1, 3600).default(15),
+  /** Per-request limits for feed fetches. */
+  FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
+  FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+  USER_AGENT: z.string().min(3).default('PolicyRadar/0.1 (+https://github.com/policy-radar/policy-radar)'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
 /** Requirements that depend on another key; checked even when other keys are invalid. */
@@ -115,9 +111,7 @@ export class RadarConfig {
 
   /** Validate an environment (process.env at boot, a plain object in tests). Reports every bad key. */
   static fromEnv(env: Record<string, string | undefined>): RadarConfig {
-    const known = Object.fromEntries(
-      Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-    );
+    const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
     const parsed = envSchema.safeParse(known);
     const problems = parsed.success
       ? []

@@ -33,7 +33,10 @@ export class OutboxMailTransport extends MailTransport {
       .sort()
       .reverse()
       .slice(0, limit)
-      .map((file) => ({ ...(JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as OutgoingEmail & { writtenAt: string }), file }));
+      .map((file) => ({
+        ...(JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as OutgoingEmail & { writtenAt: string }),
+        file,
+      }));
   }
 
   async close(): Promise<void> {

@@ -61,9 +61,17 @@ export interface AlertEmailData {
   unsubscribeUrl: string;
 }
 
-export function renderAlertEmail({ alert, document, subscription, taxonomy, unsubscribeUrl }: AlertEmailData): RenderedEmail {
+export function renderAlertEmail({
+  alert,
+  document,
+  subscription,
+  taxonomy,
+  unsubscribeUrl,
+}: AlertEmailData): RenderedEmail {
   const sectorNames = alert.subSectors.map((id) => taxonomy.subSectors.find((s) => s.id === id)?.name ?? id);
-  const events = alert.policyEvents.map((e) => (e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' ')));
+  const events = alert.policyEvents.map((e) =>
+    e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' '),
+  );
   const summary = document.summary.length > 600 ? `${document.summary.slice(0, 597)}...` : document.summary;
   const lines = [
     alert.title,

@@ -35,7 +35,9 @@ export abstract class RadarProcessor<Q extends QueueName> extends WorkerHost imp
     }
     const parsed = JOBS[name].schema.safeParse(job.data);
     if (!parsed.success) {
-      throw new PermanentJobError(`job ${job.id} (${name}) has a malformed payload: ${parsed.error.issues[0]?.message}`);
+      throw new PermanentJobError(
+        `job ${job.id} (${name}) has a malformed payload: ${parsed.error.issues[0]?.message}`,
+      );
     }
     return handler(parsed.data, job);
   }

@@ -28,7 +28,13 @@ describe('ensureRedis', () => {
 
   it('fails with one line on how to fix it when nothing answers and no redis-server is on PATH', async () => {
     const port = await freePort();
-    const attempt = ensureRedis({ redisUrl: `redis://127.0.0.1:${port}`, autostart: true, dataDir, searchPath: '/nonexistent', log });
+    const attempt = ensureRedis({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      autostart: true,
+      dataDir,
+      searchPath: '/nonexistent',
+      log,
+    });
     await expect(attempt).rejects.toThrow(RedisUnavailableError);
     await expect(attempt).rejects.toThrow(/no redis-server is on PATH: start Redis .* or set REDIS_URL/);
   });

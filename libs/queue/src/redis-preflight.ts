@@ -80,20 +80,29 @@ export async function ensureRedis(options: RedisPreflightOptions): Promise<void>
   mkdirSync(dir, { recursive: true });
   const port = url.port || '6379';
   const args = [
-    '--port', port,
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--daemonize', 'yes',
-    '--pidfile', join(dir, 'redis.pid'),
-    '--logfile', join(dir, 'redis.log'),
+    '--port',
+    port,
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    join(dir, 'redis.pid'),
+    '--logfile',
+    join(dir, 'redis.log'),
   ];
   if (url.password) args.push('--requirepass', decodeURIComponent(url.password));
   await new Promise<void>((resolve, reject) => {
     const child = spawn(binary, args, { stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new RedisUnavailableError(`${binary} exited with code ${code}; see ${join(dir, 'redis.log')}`)),
+      code === 0
+        ? resolve()
+        : reject(new RedisUnavailableError(`${binary} exited with code ${code}; see ${join(dir, 'redis.log')}`)),
     );
   });
   const deadline = Date.now() + 10000;
@@ -107,5 +116,7 @@ export async function ensureRedis(options: RedisPreflightOptions): Promise<void>
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new RedisUnavailableError(`Started ${binary} but it did not answer on port ${port}; see ${join(dir, 'redis.log')}`);
+  throw new RedisUnavailableError(
+    `Started ${binary} but it did not answer on port ${port}; see ${join(dir, 'redis.log')}`,
+  );
 }

@@ -1,12 +1,4 @@
-import type {
-  Alert,
-  AlertState,
-  DocType,
-  Priority,
-  QueryNode,
-  RadarDocument,
-  Subscription,
-} from '@radar/core';
+import type { Alert, AlertState, DocType, Priority, QueryNode, RadarDocument, Subscription } from '@radar/core';
 
 export type SortOrder = 'relevance' | 'date';
 
@@ -91,10 +83,7 @@ export abstract class SearchIndex {
   abstract saveSubscription(sub: Subscription): Promise<void>;
   abstract getSubscription(id: string): Promise<Subscription | null>;
   abstract findSubscriptionByEmailAndQuery(email: string, query: string): Promise<Subscription | null>;
-  abstract findSubscriptionByToken(
-    kind: 'confirm' | 'unsubscribe',
-    token: string,
-  ): Promise<Subscription | null>;
+  abstract findSubscriptionByToken(kind: 'confirm' | 'unsubscribe', token: string): Promise<Subscription | null>;
   /** Confirmed subscriptions whose query matches the document. */
   abstract matchSubscriptions(doc: RadarDocument): Promise<Subscription[]>;
 

@@ -19,7 +19,9 @@ export function loadSourceFile(file: string, knownSubSectors?: ReadonlySet<strin
     data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
-    throw new SourceFileError(file, [`is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}`]);
+    throw new SourceFileError(file, [
+      `is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}`,
+    ]);
   }
   return parseSources(data, file, knownSubSectors);
 }

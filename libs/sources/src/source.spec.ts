@@ -23,10 +23,26 @@ const problemsOf = (fn: () => unknown): string[] => {
 
 describe('source files', () => {
   it('reads YAML and JSON with defaults', () => {
-    const yaml = file('s.yaml', 'sources:\n  - {id: a, name: A, kind: rss, url: "https://example.gov/a.xml", intervalSeconds: 60}\n');
-    const json = file('s.json', JSON.stringify([{ id: 'b', name: 'B', kind: 'atom', url: 'http://example.gov/b', intervalSeconds: 5 }]));
+    const yaml = file(
+      's.yaml',
+      'sources:\n  - {id: a, name: A, kind: rss, url: "https://example.gov/a.xml", intervalSeconds: 60}\n',
+    );
+    const json = file(
+      's.json',
+      JSON.stringify([{ id: 'b', name: 'B', kind: 'atom', url: 'http://example.gov/b', intervalSeconds: 5 }]),
+    );
     expect(loadSourceFile(yaml)).toEqual([
-      { id: 'a', name: 'A', kind: 'rss', url: 'https://example.gov/a.xml', intervalSeconds: 60, subSectors: [], agencies: [], requiresApiKey: false, enabled: true },
+      {
+        id: 'a',
+        name: 'A',
+        kind: 'rss',
+        url: 'https://example.gov/a.xml',
+        intervalSeconds: 60,
+        subSectors: [],
+        agencies: [],
+        requiresApiKey: false,
+        enabled: true,
+      },
     ]);
     expect(loadSourceFile(json)[0].kind).toBe('atom');
   });
@@ -64,16 +80,28 @@ describe('source files', () => {
 
   it('reports a duplicate id once it is otherwise valid', () => {
     const entry = { name: 'A', kind: 'rss', url: 'https://x.gov', intervalSeconds: 60 };
-    expect(problemsOf(() => parseSources([{ id: 'a', ...entry }, { id: 'a', ...entry }], 'f'))).toEqual([
-      'entry 2 (id "a"): duplicate id, already used by entry 1',
-    ]);
+    expect(
+      problemsOf(() =>
+        parseSources(
+          [
+            { id: 'a', ...entry },
+            { id: 'a', ...entry },
+          ],
+          'f',
+        ),
+      ),
+    ).toEqual(['entry 2 (id "a"): duplicate id, already used by entry 1']);
   });
 
   it('reports unreadable and unparsable files', () => {
     expect(problemsOf(() => loadSourceFile(join(dir, 'missing.yaml')))[0]).toMatch(/cannot be read/);
-    expect(problemsOf(() => loadSourceFile(file('broken.yaml', 'sources: [\n  {id: a,')))[0]).toMatch(/is not valid YAML/);
+    expect(problemsOf(() => loadSourceFile(file('broken.yaml', 'sources: [\n  {id: a,')))[0]).toMatch(
+      /is not valid YAML/,
+    );
     expect(problemsOf(() => loadSourceFile(file('broken.json', '{"sources": ')))[0]).toMatch(/is not valid JSON/);
-    expect(problemsOf(() => loadSourceFile(file('empty.yaml', 'sources: []')))).toEqual(['the list of sources is empty']);
+    expect(problemsOf(() => loadSourceFile(file('empty.yaml', 'sources: []')))).toEqual([
+      'the list of sources is empty',
+    ]);
   });
 
   it('ships a valid built-in catalogue covering all 27 sub-sectors', () => {

@@ -18,7 +18,11 @@ const sourceSchema = z
       },
       { message: 'must be an http or https URL' },
     ),
-    intervalSeconds: z.number().int().min(1).max(7 * 86400),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86400),
     subSectors: z.array(z.string()).default([]),
     agencies: z.array(z.string()).default([]),
     requiresApiKey: z.boolean().default(false),
@@ -69,7 +73,8 @@ export function parseSources(data: unknown, file: string, knownSubSectors?: Read
     }
     const source = parsed.data;
     const first = seen.get(source.id);
-    if (first !== undefined) problems.push(`${entryLabel(raw, index)}: duplicate id, already used by entry ${first + 1}`);
+    if (first !== undefined)
+      problems.push(`${entryLabel(raw, index)}: duplicate id, already used by entry ${first + 1}`);
     seen.set(source.id, index);
     if (knownSubSectors) {
       for (const s of source.subSectors) {

@@ -45,7 +45,10 @@ export class FixtureHttpServer {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      res.writeHead(response.status ?? 200, { 'content-type': 'application/rss+xml; charset=utf-8', ...response.headers });
+      res.writeHead(response.status ?? 200, {
+        'content-type': 'application/rss+xml; charset=utf-8',
+        ...response.headers,
+      });
       res.end(response.body);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

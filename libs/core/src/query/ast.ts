@@ -4,16 +4,7 @@
  */
 
 /** Fields that filter on an exact (case-insensitive) keyword of the document. */
-export const KEYWORD_FIELDS = [
-  'sector',
-  'area',
-  'goal',
-  'type',
-  'agency',
-  'source',
-  'event',
-  'priority',
-] as const;
+export const KEYWORD_FIELDS = ['sector', 'area', 'goal', 'type', 'agency', 'source', 'event', 'priority'] as const;
 export type KeywordField = (typeof KEYWORD_FIELDS)[number];
 
 /** Free-text fields a word or phrase can be restricted to (`title:reactor`). */
