@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RadarConfig } from '@radar/config';
+import type { Subscription } from '@radar/core';
+import { OutboxMailTransport, renderConfirmation, SmtpMailTransport } from '@radar/mail';
+import { PermanentJobError, SendEmailPayload } from '@radar/queue';
+import { SqliteSearchIndex } from '@radar/search';
+import { TestSmtpServer } from '@radar/testing';
+import { DeliveryService } from './delivery.service';
+
+describe('DeliveryService (real SMTP server, real SQLite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'radar-delivery-'));
+  const config = RadarConfig.fromEnv({ DATA_DIR: dir, MAIL_FROM: 'Radar <radar@example.org>' });
+  let smtp: TestSmtpServer;
+  let index: SqliteSearchIndex;
+  let transport: SmtpMailTransport;
+  let service: DeliveryService;
+
+  const subscription = (id: string, status: Subscription['status']): Subscription => ({
+    id,
+    email: `${id}@example.org`,
+    query: '',
+    status,
+    confirmToken: `confirm-token-${id}-0123456789`,
+    unsubscribeToken: `unsub-token-${id}-0123456789`,
+    createdAt: '2026-11-24T00:00:00.000Z',
+  });
+  const payload = (deliveryId: string, sub: Subscription): SendEmailPayload => ({
+    deliveryId,
+    subscriptionId: sub.id,
+    message: { to: sub.email, ...renderConfirmation({ subscription: sub, confirmUrl: 'http://x/confirm?token=t' }) },
+  });
+
+  beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
+    index = new SqliteSearchIndex({ file: join(dir, 'radar.sqlite') });
+    await index.init();
+    transport = new SmtpMailTransport(smtp.url);
+    service = new DeliveryService(config, index, transport);
+  });
+
+  afterAll(async () => {
+    await transport.close();
+    await index.close();
+    await smtp.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends once per delivery id, however often the job runs', async () => {
+    const sub = subscription('alice', 'confirmed');
+    await index.saveSubscription(sub);
+    expect(await service.deliver(payload('alert.alice.doc1', sub))).toEqual({ status: 'sent' });
+    expect(await service.deliver(payload('alert.alice.doc1', sub))).toEqual({
+      status: 'skipped',
+      reason: 'already delivered',
+    });
+    const mails = smtp.to('alice@example.org');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].from?.value[0]).toMatchObject({ name: 'Radar', address: 'radar@example.org' });
+    expect(mails[0].messageId).toBe('<alert.alice.doc1@policy-radar>');
+    expect(await index.getDelivery('alert.alice.doc1')).toMatchObject({ email: 'alice@example.org' });
+  });
+
+  it('sends a pending subscription only its confirmation, and nothing to the unsubscribed', async () => {
+    const pending = subscription('bob', 'pending');
+    const gone = subscription('carol', 'unsubscribed');
+    await index.saveSubscription(pending);
+    await index.saveSubscription(gone);
+    expect(await service.deliver(payload('alert.bob.doc1', pending))).toEqual({
+      status: 'skipped',
+      reason: 'not confirmed',
+    });
+    expect(await service.deliver(payload('confirm.bob', pending))).toEqual({ status: 'sent' });
+    expect(await service.deliver(payload('confirm.carol', gone))).toEqual({
+      status: 'skipped',
+      reason: 'unsubscribed',
+    });
+    expect(smtp.to('bob@example.org')).toHaveLength(1);
+    expect(smtp.to('carol@example.org')).toHaveLength(0);
+  });
+
+  it('fails for good on a 5xx refusal and records no delivery; a 4xx is retried', async () => {
+    const sub = subscription('dave', 'confirmed');
+    await index.saveSubscription(sub);
+    smtp.rejectWith = { code: 550, message: 'mailbox unavailable' };
+    await expect(service.deliver(payload('alert.dave.doc1', sub))).rejects.toThrow(PermanentJobError);
+    smtp.rejectWith = { code: 451, message: 'try again later' };
+    const transient = service.deliver(payload('alert.dave.doc1', sub));
+    await expect(transient).rejects.toThrow(/try again later/);
+    await expect(transient).rejects.not.toThrow(PermanentJobError);
+    expect(await index.getDelivery('alert.dave.doc1')).toBeNull();
+    smtp.rejectWith = undefined;
+    expect(await service.deliver(payload('alert.dave.doc1', sub))).toEqual({ status: 'sent' });
+  });
+
+  it('writes to the outbox atomically when no SMTP server is configured', async () => {
+    const outbox = new OutboxMailTransport(join(dir, 'outbox'));
+    const viaOutbox = new DeliveryService(config, index, outbox);
+    const sub = subscription('erin', 'confirmed');
+    await index.saveSubscription(sub);
+    await viaOutbox.deliver(payload('alert.erin.doc1', sub));
+    const [entry] = outbox.list();
+    expect(entry).toMatchObject({ to: 'erin@example.org', messageId: '<alert.erin.doc1@policy-radar>' });
+    expect(entry.subject).toBe('Confirm your Policy Radar subscription');
+  });
+});
