@@ -31,7 +31,14 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     server = await new FixtureHttpServer().start();
     env = createTestEnv((dataDir) => {
       const file = join(dataDir, 'sources.json');
-      const source = (id: string) => ({ id, name: id, kind: 'rss', url: `${server.url}/${id}`, intervalSeconds: 60 });
+      const source = (id: string) => ({
+        id,
+        name: id,
+        kind: 'rss',
+        url: `${server.url}/${id}`,
+        intervalSeconds: 60,
+        allowPrivateNetwork: true,
+      });
       writeFileSync(file, JSON.stringify(['etag', 'plain', 'gone', 'busy', 'huge', 'garbage'].map(source)));
       return { SOURCES_FILE: file, FETCH_MAX_BYTES: '4096' };
     });

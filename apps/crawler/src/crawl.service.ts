@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JobName, JobQueue, PermanentJobError } from '@radar/queue';
 import { Source, SourceRegistry } from '@radar/sources';
 import { CrawlState, CrawlStateStore } from './crawl-state.store';
-import { decodeFeed, FeedParseError, parseFeed } from './feed-parser';
+import { decodeFeed, FeedParseError, parseFeed } from '@radar/crawl';
 import { HttpFetcher, HttpStatusError, ResponseTooLargeError } from './http-fetcher.adapter';
 
 export type CrawlOutcome =

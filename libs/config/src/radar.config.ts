@@ -46,6 +46,13 @@ const envSchema = z.object({
   /** Per-request limits for feed fetches. */
   FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
   FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+  FETCH_CONNECT_TIMEOUT_MS: int(100, 120000).default(10000),
+  FETCH_MAX_REDIRECTS: int(0, 20).default(5),
+  /** Minimum gap between two requests to the same host, across all crawler processes. */
+  FETCH_HOST_DELAY_MS: int(0, 600000).default(5000),
+  /** API keys; a source that needs a missing key is disabled with a visible status. */
+  REGULATIONS_GOV_API_KEY: z.string().min(1).optional(),
+  CONGRESS_GOV_API_KEY: z.string().min(1).optional(),
   USER_AGENT: z.string().min(3).default('PolicyRadar/0.1 (+https://github.com/policy-radar/policy-radar)'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -85,6 +92,11 @@ export class RadarConfig {
   readonly crawlTickSeconds: number;
   readonly fetchTimeoutMs: number;
   readonly fetchMaxBytes: number;
+  readonly fetchConnectTimeoutMs: number;
+  readonly fetchMaxRedirects: number;
+  readonly fetchHostDelayMs: number;
+  readonly regulationsGovApiKey?: string;
+  readonly congressGovApiKey?: string;
   readonly userAgent: string;
   readonly logLevel: RadarEnv['LOG_LEVEL'];
 
@@ -104,6 +116,11 @@ export class RadarConfig {
     this.crawlTickSeconds = env.CRAWL_TICK_SECONDS;
     this.fetchTimeoutMs = env.FETCH_TIMEOUT_MS;
     this.fetchMaxBytes = env.FETCH_MAX_BYTES;
+    this.fetchConnectTimeoutMs = env.FETCH_CONNECT_TIMEOUT_MS;
+    this.fetchMaxRedirects = env.FETCH_MAX_REDIRECTS;
+    this.fetchHostDelayMs = env.FETCH_HOST_DELAY_MS;
+    this.regulationsGovApiKey = env.REGULATIONS_GOV_API_KEY;
+    this.congressGovApiKey = env.CONGRESS_GOV_API_KEY;
     this.userAgent = env.USER_AGENT;
     this.logLevel = env.LOG_LEVEL;
     Object.freeze(this);

@@ -53,6 +53,28 @@ export interface Classification {
   priorityReason: string;
 }
 
+/** Structured identifiers found in a document (Federal Register, dockets, bills...). */
+export interface DocumentIdentifiers {
+  /** Federal Register document number, e.g. "2026-01234". */
+  frDocumentNumbers?: string[];
+  /** Federal Register citations, e.g. "91 FR 12345". */
+  frCitations?: string[];
+  /** Regulations.gov docket ids, e.g. "EPA-HQ-OAR-2021-0317". */
+  dockets?: string[];
+  /** Regulation Identifier Numbers, e.g. "3150-AK31". */
+  rins?: string[];
+  /** CFR parts, e.g. "10 CFR 50". */
+  cfrParts?: string[];
+  /** Bills, normalised like "hr-1234-119" (type, number, congress when known). */
+  bills?: string[];
+}
+
+/** What changed between two versions of a watched page or document. */
+export interface TextDiff {
+  added: string[];
+  removed: string[];
+}
+
 /** One item as a crawler found it, before classification. */
 export interface RawItem {
   sourceId: string;
@@ -65,6 +87,15 @@ export interface RawItem {
   /** ISO 8601 timestamp, when the feed gives a usable one. */
   publishedAt?: string;
   fetchedAt: string;
+  /** Canonical URL when it differs from `url` (rel=canonical, tracking parameters stripped). */
+  canonicalUrl?: string;
+  identifiers?: DocumentIdentifiers;
+  /** What the source itself says the document is (the Federal Register's type, a bill...). */
+  docTypeHint?: DocType;
+  /** Agencies the source names (Federal Register agency names). */
+  agencies?: string[];
+  /** For page-watch items: the lines added and removed since the previous version. */
+  diff?: TextDiff;
 }
 
 /** A stored, classified document. `id` is stable across versions; `version` grows on change. */
@@ -81,6 +112,9 @@ export interface RadarDocument extends Classification {
   publishedAt: string;
   fetchedAt: string;
   indexedAt: string;
+  identifiers?: DocumentIdentifiers;
+  /** Set on versions after the first: what changed from the previous version. */
+  diff?: TextDiff;
 }
 
 export const ALERT_STATES = ['new', 'reviewed', 'dismissed', 'acted'] as const;

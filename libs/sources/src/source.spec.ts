@@ -42,6 +42,9 @@ describe('source files', () => {
         agencies: [],
         requiresApiKey: false,
         enabled: true,
+        fetchFullText: false,
+        allowPrivateNetwork: false,
+        maxPages: 3,
       },
     ]);
     expect(loadSourceFile(json)[0].kind).toBe('atom');

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
-export const SOURCE_KINDS = ['rss', 'atom'] as const;
+export const SOURCE_KINDS = [
+  'rss',
+  'atom',
+  'rdf',
+  'jsonfeed',
+  'federal-register',
+  'regulations-gov',
+  'congress',
+  'bill-status',
+  'html-list',
+  'page-watch',
+] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 const sourceSchema = z
@@ -27,8 +38,49 @@ const sourceSchema = z
     agencies: z.array(z.string()).default([]),
     requiresApiKey: z.boolean().default(false),
     enabled: z.boolean().default(true),
+    /** Bounds of the adaptive interval (default: a quarter of, and eight times, intervalSeconds). */
+    minIntervalSeconds: z.number().int().min(1).optional(),
+    maxIntervalSeconds: z.number().int().min(1).optional(),
+    /** Fetch each item's page and extract the article when the feed gives only a summary. */
+    fetchFullText: z.boolean().default(false),
+    /** Lets the source resolve to private, loopback or link-local addresses (off: SSRF guard). */
+    allowPrivateNetwork: z.boolean().default(false),
+    /** API pages read per crawl for paginated kinds. */
+    maxPages: z.number().int().min(1).max(50).default(3),
+    /** kind html-list: cheerio selectors, relative to each item for title, link, date, summary. */
+    htmlList: z
+      .object({
+        item: z.string().min(1),
+        title: z.string().min(1),
+        link: z.string().min(1),
+        date: z.string().min(1).optional(),
+        summary: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** kind page-watch: what part of the page is watched, and what is noise. */
+    pageWatch: z
+      .object({
+        include: z.array(z.string().min(1)).optional(),
+        exclude: z.array(z.string().min(1)).optional(),
+        reorderInsensitive: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((source, ctx) => {
+    if (source.kind === 'html-list' && !source.htmlList) {
+      ctx.addIssue({ code: 'custom', path: ['htmlList'], message: 'is required for kind html-list' });
+    }
+    if (
+      source.minIntervalSeconds &&
+      source.maxIntervalSeconds &&
+      source.minIntervalSeconds > source.maxIntervalSeconds
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['minIntervalSeconds'], message: 'must not exceed maxIntervalSeconds' });
+    }
+  });
 
 /** A place Policy Radar watches. */
 export type Source = z.output<typeof sourceSchema>;

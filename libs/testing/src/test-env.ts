@@ -30,6 +30,7 @@ export function createTestEnv(
     REDIS_AUTOSTART: 'false',
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
+    FETCH_HOST_DELAY_MS: '0',
     ...(typeof env === 'function' ? env(dataDir) : env),
   });
   return {

@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import Parser from 'rss-parser';
 import type { RawItem } from '@radar/core';
 import { stableHash } from '@radar/core';
+import { SourceParseError } from '../parser';
 
 // Windows-1252's 0x80-0x9F (Node 20's TextDecoder decodes this label as plain latin-1).
 const CP1252_C1 =
@@ -57,7 +58,8 @@ export function htmlToText(html: string): string {
   return $('body').text().replace(/\s+/g, ' ').trim();
 }
 
-export class FeedParseError extends Error {
+/** The body is not an RSS, RDF or Atom feed. */
+export class FeedParseError extends SourceParseError {
   constructor(message: string) {
     super(message);
     this.name = 'FeedParseError';

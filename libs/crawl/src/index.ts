@@ -1,0 +1,2 @@
+export * from './parser';
+export * from './parsers/feed-parser';
