@@ -70,7 +70,7 @@ describe('pipeline, end to end', () => {
       const sourcesFile = join(dataDir, 'sources.yaml');
       writeFileSync(
         sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, allowPrivateNetwork: true}\n`,
+        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
       );
       return {
         PORT: String(port),

@@ -3,18 +3,27 @@ import { APP_FILTER } from '@nestjs/core';
 import { MailModule } from '@radar/mail';
 import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
+import { SourcesModule } from '@radar/sources';
 import { HealthController } from './health.controller';
 import { OutboxController } from './outbox.controller';
 import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
+import { SourcesController } from './sources.controller';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { WebController } from './web.controller';
 
 /** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
 @Module({
-  imports: [QueueModule, SearchModule, MailModule],
-  controllers: [SearchController, SubscriptionsController, HealthController, OutboxController, WebController],
+  imports: [QueueModule, SearchModule, MailModule, SourcesModule],
+  controllers: [
+    SearchController,
+    SourcesController,
+    SubscriptionsController,
+    HealthController,
+    OutboxController,
+    WebController,
+  ],
   providers: [SubscriptionService, { provide: APP_FILTER, useClass: ClientInputErrorFilter }],
 })
 export class ApiModule {}

@@ -5,11 +5,11 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@radar/config';
 import { PermanentJobError, QueueModule, QueueName } from '@radar/queue';
-import { SourcesModule } from '@radar/sources';
+
 import { createTestEnv, FixtureHttpServer, TestEnv } from '@radar/testing';
 import type { Queue } from 'bullmq';
 import { CrawlScheduleService } from './crawl-schedule.service';
-import { CrawlStateStore } from './crawl-state.store';
+import { SourcesModule, SourceStateStore } from '@radar/sources';
 import { CrawlService } from './crawl.service';
 import { HttpFetcher } from './http-fetcher.adapter';
 
@@ -23,7 +23,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
   let server: FixtureHttpServer;
   let moduleRef: TestingModule;
   let crawl: CrawlService;
-  let state: CrawlStateStore;
+  let state: SourceStateStore;
   let ingest: Queue;
   let crawlQueue: Queue;
 
@@ -44,11 +44,11 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     });
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(env.config), QueueModule, SourcesModule],
-      providers: [CrawlService, CrawlStateStore, HttpFetcher, CrawlScheduleService, SchedulerRegistry],
+      providers: [CrawlService, HttpFetcher, CrawlScheduleService, SchedulerRegistry],
     }).compile();
     await moduleRef.init();
     crawl = moduleRef.get(CrawlService);
-    state = moduleRef.get(CrawlStateStore);
+    state = moduleRef.get(SourceStateStore);
     ingest = moduleRef.get(getQueueToken(QueueName.Ingest));
     crawlQueue = moduleRef.get(getQueueToken(QueueName.Crawl));
   });
@@ -65,7 +65,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
         ? { status: 304, body: '' }
         : { headers: { etag: '"v1"' }, body: rss(item('a', 'Rule A'), item('b', 'Rule B')) },
     );
-    expect(await crawl.crawl('etag')).toEqual({ status: 'fetched', items: 2 });
+    expect(await crawl.crawl('etag')).toEqual({ status: 'fetched', items: 2, new: 2, pages: 1 });
     const jobs = await ingest.getJobs(['waiting']);
     expect(jobs.map((j) => j.data.item.guid).sort()).toEqual(['a', 'b']);
     expect(jobs.every((j) => /^ingest\.[0-9a-f]{24}\.[0-9a-f]{32}$/.test(j.id!))).toBe(true);
@@ -76,11 +76,17 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
 
   it('skips an unchanged body when the server has no validators, and re-enqueues nothing for a re-served item', async () => {
     server.set('/plain', { body: rss(item('c', 'Rule C')) });
-    expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 1 });
+    expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 1, new: 1, pages: 1 });
     expect(await crawl.crawl('plain')).toEqual({ status: 'unchanged' });
     server.set('/plain', { body: rss(item('c', 'Rule C'), item('d', 'Rule D')) });
-    expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 2 });
-    expect(await ingest.count()).toBe(4); // a, b, c, d: c's second enqueue had the same id
+    expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 2, new: 1, pages: 1 });
+    server.set('/plain', { body: rss(item('c', 'Rule C, corrected'), item('d', 'Rule D')) });
+    expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 2, new: 1, pages: 1 });
+    const guids = (await ingest.getJobs(['waiting'])).map((j) => `${j.data.item.guid}:${j.data.item.title}`);
+    expect(guids.sort()).toEqual(['a:Rule A', 'b:Rule B', 'c:Rule C', 'c:Rule C, corrected', 'd:Rule D']);
+    const health = await state.get('plain');
+    expect(health).toMatchObject({ itemsSeen: 3, errorCount: 0, lastStatus: 'fetched' });
+    expect(health.lastSuccessAt).toBeDefined();
   });
 
   it('records a source’s own failure with a back-off and fails the job for good', async () => {
@@ -116,7 +122,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     expect(await schedule.tick(now)).toBe(6);
     expect(await schedule.tick(now + 1000)).toBe(0);
     // A second crawler instance (no shared memory, same Redis) in the same slot adds nothing.
-    await moduleRef.get(CrawlStateStore).set('etag', { nextCheckAt: 0, errorCount: 0 });
+    await moduleRef.get(SourceStateStore).set('etag', { nextCheckAt: 0, errorCount: 0, itemsSeen: 0 });
     expect(await schedule.tick(now + 2000)).toBe(1);
     const ids = (await crawlQueue.getJobs(['waiting'])).map((j) => j.id);
     expect(ids).toHaveLength(before + 6);

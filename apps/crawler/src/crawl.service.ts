@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { contentHash, documentId, RawItem } from '@radar/core';
+import { decodeFeed, parseFeed, SourceParseError } from '@radar/crawl';
 import { JobName, JobQueue, PermanentJobError } from '@radar/queue';
-import { Source, SourceRegistry } from '@radar/sources';
-import { CrawlState, CrawlStateStore } from './crawl-state.store';
-import { decodeFeed, FeedParseError, parseFeed } from '@radar/crawl';
+import { CrawlState, nextInterval, Source, SourceRegistry, SourceStateStore } from '@radar/sources';
 import { HttpFetcher, HttpStatusError, ResponseTooLargeError } from './http-fetcher.adapter';
 
 export type CrawlOutcome =
   | { status: 'skipped'; reason: string }
   | { status: 'not-modified' }
   | { status: 'unchanged' }
-  | { status: 'fetched'; items: number };
+  | { status: 'fetched'; items: number; new: number; pages: number };
 
 /** Longest a failing source is left alone: errors back off exponentially up to this. */
 const MAX_BACKOFF_MS = 6 * 3600 * 1000;
+
+/** An item's dedupe key: which document, in which content. */
+const itemKey = (item: RawItem) => `${documentId(item.sourceId, item.guid)}.${contentHash(item)}`;
 
 @Injectable()
 export class CrawlService {
@@ -21,7 +24,7 @@ export class CrawlService {
 
   constructor(
     private readonly sources: SourceRegistry,
-    private readonly state: CrawlStateStore,
+    private readonly state: SourceStateStore,
     private readonly fetcher: HttpFetcher,
     private readonly queue: JobQueue,
   ) {}
@@ -36,72 +39,118 @@ export class CrawlService {
   /** Marks a source as enqueued so later ticks in the same interval leave it alone. */
   async markScheduled(source: Source, now: number): Promise<void> {
     const current = await this.state.get(source.id);
-    await this.state.set(source.id, { ...current, nextCheckAt: now + source.intervalSeconds * 1000 });
+    const interval = current.intervalSeconds ?? source.intervalSeconds;
+    await this.state.set(source.id, { ...current, nextCheckAt: now + interval * 1000 });
   }
 
   /**
-   * Fetches one source and enqueues every item to `ingest` (deterministic ids, so items already
-   * seen are not enqueued again while their job is remembered, and the classifier's durable
-   * content-hash check catches the rest). Transient failures throw (the job retries); a source's
-   * own failures are recorded in its state with a back-off and end the job.
+   * Fetches one source (following API pagination up to the source's maxPages) and enqueues each
+   * new or changed item to `ingest` under a deterministic id. Items this source already produced
+   * with the same content are not enqueued again; after a Redis flush they are, once, and the
+   * classifier's durable content-hash check makes that harmless. Transient failures throw (the job
+   * retries); a source's own failures are recorded with a back-off and end the job.
    */
   async crawl(sourceId: string, now = Date.now()): Promise<CrawlOutcome> {
     const source = this.sources.get(sourceId);
     if (!source) return { status: 'skipped', reason: `unknown source ${sourceId}` };
-    if (!source.enabled) return { status: 'skipped', reason: 'source disabled' };
+    const disabled = this.sources.disabledReason(source.id);
+    if (!source.enabled || disabled) return { status: 'skipped', reason: disabled ?? 'source disabled' };
     const state = await this.state.get(source.id);
-    const base: CrawlState = { ...state, lastCrawledAt: now, nextCheckAt: now + source.intervalSeconds * 1000 };
     try {
-      const result = await this.fetcher.get({ url: source.url, etag: state.etag, lastModified: state.lastModified });
-      if (result.status === 'not-modified') {
-        await this.state.set(source.id, { ...base, errorCount: 0, lastStatus: 'not-modified', lastError: undefined });
-        return { status: 'not-modified' };
-      }
-      const bodyHash = createHash('sha256').update(result.body).digest('hex');
-      const next: CrawlState = {
-        ...base,
-        etag: result.etag,
-        lastModified: result.lastModified,
-        bodyHash,
-        errorCount: 0,
-        lastError: undefined,
-      };
-      if (bodyHash === state.bodyHash) {
-        await this.state.set(source.id, { ...next, lastStatus: 'unchanged' });
-        return { status: 'unchanged' };
-      }
-      const items = await parseFeed(
-        decodeFeed(result.body, result.contentType),
-        source.id,
-        result.finalUrl,
-        new Date(now),
-      );
-      await this.queue.enqueueMany(
-        JobName.IngestItem,
-        items.map((item) => ({ item, sourceName: source.name })),
-      );
-      await this.state.set(source.id, { ...next, lastStatus: 'fetched', lastItemCount: items.length });
-      this.logger.log(`source=${source.id} fetched items=${items.length}`);
-      return { status: 'fetched', items: items.length };
+      const outcome = await this.fetchAndEnqueue(source, state, now);
+      return outcome;
     } catch (error) {
+      await this.recordFailure(source, state, error as Error, now);
       const permanent =
-        error instanceof FeedParseError ||
+        error instanceof SourceParseError ||
         error instanceof ResponseTooLargeError ||
         (error instanceof HttpStatusError && !error.transient);
-      const errorCount = state.errorCount + 1;
-      const retryAfterMs =
-        error instanceof HttpStatusError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
-      const backoff = Math.min(MAX_BACKOFF_MS, source.intervalSeconds * 1000 * 2 ** Math.min(errorCount, 10));
-      await this.state.set(source.id, {
-        ...base,
-        nextCheckAt: now + Math.max(backoff, retryAfterMs),
-        errorCount,
-        lastStatus: 'error',
-        lastError: (error as Error).message,
-      });
-      this.logger.warn(`source=${source.id} crawl failed (${errorCount} in a row): ${(error as Error).message}`);
       if (permanent) throw new PermanentJobError(`source ${source.id}: ${(error as Error).message}`);
       throw error;
     }
+  }
+
+  private async fetchAndEnqueue(source: Source, state: CrawlState, now: number): Promise<CrawlOutcome> {
+    const first = await this.fetcher.get({
+      url: source.url,
+      etag: state.etag,
+      lastModified: state.lastModified,
+      headers: this.sources.apiKeyHeaders(source),
+    });
+    if (first.status === 'not-modified') {
+      await this.recordSuccess(source, state, now, { lastStatus: 'not-modified' }, 0);
+      return { status: 'not-modified' };
+    }
+    const bodyHash = createHash('sha256').update(first.body).digest('hex');
+    const validators = { etag: first.etag, lastModified: first.lastModified, bodyHash };
+    if (bodyHash === state.bodyHash) {
+      await this.recordSuccess(source, state, now, { ...validators, lastStatus: 'unchanged' }, 0);
+      return { status: 'unchanged' };
+    }
+    const items = await parseFeed(decodeFeed(first.body, first.contentType), source.id, first.finalUrl, new Date(now));
+    const keys = items.map(itemKey);
+    const fresh = new Set(await this.state.unseen(source.id, keys));
+    const toEnqueue = items.filter((_, i) => fresh.has(keys[i]));
+    await this.queue.enqueueMany(
+      JobName.IngestItem,
+      toEnqueue.map((item) => ({ item, sourceName: source.name })),
+    );
+    await this.state.markSeen(source.id, [...fresh]);
+    await this.recordSuccess(
+      source,
+      state,
+      now,
+      { ...validators, lastStatus: 'fetched', lastItemCount: items.length },
+      toEnqueue.length,
+    );
+    this.logger.log(`source=${source.id} fetched items=${items.length} new=${toEnqueue.length}`);
+    return { status: 'fetched', items: items.length, new: toEnqueue.length, pages: 1 };
+  }
+
+  private async recordSuccess(
+    source: Source,
+    state: CrawlState,
+    now: number,
+    changes: Partial<CrawlState>,
+    newItems: number,
+  ): Promise<void> {
+    const foundNew = newItems > 0;
+    let observed = state.observedIntervalSeconds;
+    if (foundNew && state.lastNewItemAt) {
+      const gap = (now - state.lastNewItemAt) / 1000;
+      observed = observed ? observed * 0.7 + gap * 0.3 : gap;
+    }
+    const next: CrawlState = {
+      ...state,
+      ...changes,
+      observedIntervalSeconds: observed,
+      errorCount: 0,
+      lastError: undefined,
+      lastCrawledAt: now,
+      lastSuccessAt: now,
+      lastNewItemAt: foundNew ? now : state.lastNewItemAt,
+      itemsSeen: state.itemsSeen + newItems,
+    };
+    next.intervalSeconds = nextInterval(source, next, foundNew);
+    next.nextCheckAt = now + next.intervalSeconds * 1000;
+    await this.state.set(source.id, next);
+  }
+
+  private async recordFailure(source: Source, state: CrawlState, error: Error, now: number): Promise<void> {
+    const errorCount = state.errorCount + 1;
+    const retryAfterMs =
+      error instanceof HttpStatusError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
+    const interval = state.intervalSeconds ?? source.intervalSeconds;
+    const backoff = Math.min(MAX_BACKOFF_MS, interval * 1000 * 2 ** Math.min(errorCount, 10));
+    await this.state.set(source.id, {
+      ...state,
+      lastCrawledAt: now,
+      nextCheckAt: now + Math.max(backoff, retryAfterMs),
+      errorCount,
+      lastStatus: 'error',
+      lastError: error.message,
+      lastErrorAt: now,
+    });
+    this.logger.warn(`source=${source.id} crawl failed (${errorCount} in a row): ${error.message}`);
   }
 }

@@ -140,6 +140,10 @@ export interface Alert {
   createdAt: string;
   updatedAt: string;
   state: AlertState;
+  /** When `state` last changed through triage (`setAlertState`). */
+  stateChangedAt?: string;
+  /** Who changed `state` last, when the caller said (an email or user name). */
+  stateChangedBy?: string;
 }
 
 export const SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;

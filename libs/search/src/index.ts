@@ -1,4 +1,3 @@
 export * from './search-index.port';
 export * from './search.module';
 export { SqliteSearchIndex, type SqliteSearchIndexOptions } from './sqlite/sqlite-search-index.adapter';
-export { InvalidCursorError } from './sqlite/cursor';

@@ -1,4 +1,32 @@
-import type { Alert, AlertState, DocType, Priority, QueryNode, RadarDocument, Subscription } from '@radar/core';
+import type {
+  Alert,
+  AlertState,
+  DocType,
+  Priority,
+  QueryNode,
+  RadarDocument,
+  Subscription,
+  SubscriptionStatus,
+} from '@radar/core';
+
+/**
+ * A page cursor that does not decode, belongs to another listing or sort order, or has expired.
+ * The API maps it to a 400.
+ */
+export class InvalidCursorError extends Error {
+  constructor(message = 'Invalid or expired cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** A search request the index cannot serve as asked (e.g. an unknown time zone). The API maps it to a 400. */
+export class InvalidSearchRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSearchRequestError';
+  }
+}
 
 export type SortOrder = 'relevance' | 'date';
 
@@ -11,6 +39,27 @@ export interface SearchRequest {
   cursor?: string;
   /** Facet counts to compute, by facet name. */
   facets?: FacetName[];
+  /** Matching documents per day, week (starting Monday) or month of `publishedAt`. */
+  histogram?: HistogramRequest;
+}
+
+export const HISTOGRAM_INTERVALS = ['day', 'week', 'month'] as const;
+export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
+
+export interface HistogramRequest {
+  interval: HistogramInterval;
+  /** IANA time zone whose calendar days the buckets follow (default `UTC`). */
+  timeZone?: string;
+}
+
+/**
+ * One histogram bucket: `key` is the local calendar date (`YYYY-MM-DD`, in the request's time
+ * zone) of the bucket's first day. Buckets run from the first to the last non-empty one,
+ * ascending, with empty buckets in between (count 0); documents without a date are not counted.
+ */
+export interface HistogramBucket {
+  key: string;
+  count: number;
 }
 
 export const FACET_NAMES = ['sector', 'area', 'goal', 'type', 'agency', 'source', 'event'] as const;
@@ -29,9 +78,22 @@ export interface SearchResult {
   hits: SearchHit[];
   nextCursor?: string;
   facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
+  /** Present when the request asked for a histogram. */
+  histogram?: HistogramBucket[];
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+/** What happened to one document of a bulk upsert, in request order. */
+export type BulkUpsertItem =
+  | { id: string; outcome: UpsertOutcome }
+  /** This document was not written (others may have been); `error` says why. Retry it. */
+  | { id: string; outcome: 'failed'; error: string };
+
+export interface SubscriptionFilter {
+  email?: string;
+  status?: SubscriptionStatus;
+}
 
 export interface AlertFilter {
   sector?: string;
@@ -75,13 +137,33 @@ export abstract class SearchIndex {
    * same `contentHash` (nothing is written).
    */
   abstract upsertDocument(doc: RadarDocument): Promise<UpsertOutcome>;
+  /**
+   * Bulk `upsertDocument`: one outcome per input, in input order. A later duplicate id in the
+   * same batch is judged against the earlier one (same hash: `unchanged`). A failure of one
+   * document is reported in its item, not thrown.
+   */
+  abstract upsertDocuments(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]>;
   abstract getDocument(id: string): Promise<RadarDocument | null>;
   abstract deleteDocument(id: string): Promise<boolean>;
   abstract search(req: SearchRequest): Promise<SearchResult>;
   abstract count(query?: QueryNode): Promise<number>;
+  /**
+   * Every stored document exactly once, in batches (default 500), for reindexing and exports.
+   * Documents written while the stream runs may or may not appear.
+   */
+  abstract streamDocuments(batchSize?: number): AsyncIterable<RadarDocument[]>;
+  /**
+   * Rebuild the derived search structures from the stored documents (SQLite: full-text rows and
+   * tags; Elasticsearch: a new versioned index behind the aliases). Returns documents reindexed.
+   */
+  abstract reindex(): Promise<number>;
 
   abstract saveSubscription(sub: Subscription): Promise<void>;
   abstract getSubscription(id: string): Promise<Subscription | null>;
+  /** `false` when there was no such subscription. */
+  abstract deleteSubscription(id: string): Promise<boolean>;
+  /** Subscriptions by email and/or status, oldest first (createdAt, then id). */
+  abstract listSubscriptions(filter?: SubscriptionFilter): Promise<Subscription[]>;
   abstract findSubscriptionByEmailAndQuery(email: string, query: string): Promise<Subscription | null>;
   abstract findSubscriptionByToken(kind: 'confirm' | 'unsubscribe', token: string): Promise<Subscription | null>;
   /** Confirmed subscriptions whose query matches the document. */
@@ -91,6 +173,12 @@ export abstract class SearchIndex {
   abstract upsertAlert(alert: Alert): Promise<UpsertOutcome>;
   abstract getAlert(id: string): Promise<Alert | null>;
   abstract listAlerts(filter: AlertFilter): Promise<AlertPage>;
+  /**
+   * Triage: set an alert's state, stamping `stateChangedAt` (now) and `stateChangedBy` (when
+   * given). Returns the updated alert, or `null` when there is no such alert. Later
+   * `upsertAlert` calls keep the triage fields.
+   */
+  abstract setAlertState(id: string, state: AlertState, by?: string): Promise<Alert | null>;
 
   abstract getDelivery(id: string): Promise<Delivery | null>;
   abstract recordDelivery(delivery: Delivery): Promise<void>;

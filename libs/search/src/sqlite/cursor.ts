@@ -3,6 +3,7 @@
  * a cursor that does not decode, or that belongs to another sort order, is rejected with
  * `InvalidCursorError` (the API maps it to a 400).
  */
+import { InvalidCursorError } from '../search-index.port';
 
 /** Keyset position in date order: the last hit's `published_at` and id. */
 export interface DateCursor {
@@ -26,12 +27,7 @@ export interface AlertCursor {
 
 export type Cursor = DateCursor | RelevanceCursor | AlertCursor;
 
-export class InvalidCursorError extends Error {
-  constructor(message = 'Invalid or expired cursor') {
-    super(message);
-    this.name = 'InvalidCursorError';
-  }
-}
+export { InvalidCursorError };
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');

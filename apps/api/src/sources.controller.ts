@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { SourceHealth, sourceHealth, SourceRegistry, SourceStateStore, SourceStatus } from '@radar/sources';
+
+/** Every source with its health: last success and error, failures in a row, stale or broken. */
+@Controller('api/sources')
+export class SourcesController {
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly state: SourceStateStore,
+  ) {}
+
+  @Get()
+  async list(): Promise<{ counts: Record<SourceStatus, number>; sources: SourceHealth[] }> {
+    const sources = this.registry.all();
+    const states = await this.state.getMany(sources.map((s) => s.id));
+    const now = Date.now();
+    const health = sources.map((s) => sourceHealth(s, states.get(s.id)!, now, this.registry.disabledReason(s.id)));
+    const counts: Record<SourceStatus, number> = { ok: 0, pending: 0, stale: 0, broken: 0, disabled: 0 };
+    for (const h of health) counts[h.status]++;
+    return { counts, sources: health };
+  }
+}
