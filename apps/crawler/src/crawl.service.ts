@@ -75,7 +75,6 @@ export class CrawlService {
       url: source.url,
       etag: state.etag,
       lastModified: state.lastModified,
-      headers: this.sources.apiKeyHeaders(source),
     });
     if (first.status === 'not-modified') {
       await this.recordSuccess(source, state, now, { lastStatus: 'not-modified' }, 0);

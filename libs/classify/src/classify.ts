@@ -16,7 +16,7 @@ import {
 import { compileTaxonomy, CompiledTaxonomy, Payload } from './compile';
 import { decidePolicyAction, detectDocType, eventsFromHits, FieldText, findEventHits, PolicyEventKind } from './events';
 import { isShouting, PhraseMatch } from './matcher';
-import { matchTokens } from './normalize';
+import { tokenStream } from './normalize';
 
 export interface ClassifyInput {
   title: string;
@@ -337,7 +337,7 @@ export function classify(input: ClassifyInput, taxonomy: Taxonomy = defaultTaxon
   const fields: FieldMatches[] = raw.map(({ field, text }) => ({
     field,
     text,
-    matches: text === '' ? [] : c.matcher.scanTokens(matchTokens(text), { ignoreCase: isShouting(text) }),
+    matches: text === '' ? [] : c.matcher.scanStream(tokenStream(text), { ignoreCase: isShouting(text) }),
   }));
 
   const { subSectors, advocacyGoals, agencies } = analyse(c, fields);

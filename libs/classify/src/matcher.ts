@@ -4,7 +4,7 @@
  * failure links). Case-sensitive patterns check the original spelling of every pattern token
  * that contains a capital letter, so "NRC" matches "NRC" but not "nrc".
  */
-import { MatchToken, matchTokens } from './normalize';
+import { MatchToken, matchTokens, TokenStream, tokenStream } from './normalize';
 
 export interface PatternSpec<P> {
   text: string;
@@ -113,13 +113,83 @@ export class PhraseMatcher<P> {
     return out;
   }
 
+  /** `scanTokens` over a token stream: same matches, no per-token objects. */
+  scanStream(stream: TokenStream, opts: { ignoreCase?: boolean } = {}): PhraseMatch<P>[] {
+    const skipCs = opts.ignoreCase === true;
+    const { text, keys, starts, ends } = stream;
+    const n = keys.length;
+    const root = this.root.next;
+    const out: PhraseMatch<P>[] = [];
+    for (let i = 0; i < n; i++) {
+      let node = root.get(keys[i]!);
+      let j = i;
+      while (node !== undefined) {
+        const vs = node.variants;
+        for (let x = 0; x < vs.length; x++) {
+          const v = vs[x]!;
+          if (v.raw !== null) {
+            if (skipCs || !rawMatchesAt(v.raw, text, starts, ends, i)) continue;
+          }
+          out.push({ from: i, to: j + 1, start: starts[i]!, end: ends[j]!, payloads: v.payloads });
+        }
+        if (++j >= n) break;
+        node = node.next.get(keys[j]!);
+      }
+    }
+    return out;
+  }
+
   scan(text: string): PhraseMatch<P>[] {
-    return this.scanTokens(matchTokens(text), { ignoreCase: isShouting(text) });
+    return this.scanStream(tokenStream(text), { ignoreCase: isShouting(text) });
   }
 }
 
+/** Each required spelling equals the token at that position, or it plus a plural "s". */
+function rawMatchesAt(
+  required: readonly (string | null)[],
+  text: string,
+  starts: readonly number[],
+  ends: readonly number[],
+  first: number,
+): boolean {
+  for (let k = 0; k < required.length; k++) {
+    const req = required[k];
+    if (req === null || req === undefined) continue;
+    const s = starts[first + k]!;
+    const len = ends[first + k]! - s;
+    if (len === req.length) {
+      if (!text.startsWith(req, s)) return false;
+    } else if (len === req.length + 1) {
+      if (text.charCodeAt(s + req.length) !== 115 || !text.startsWith(req, s)) return false;
+    } else return false;
+  }
+  return true;
+}
+
+
 /** True when a text is written in capitals throughout (a wire headline, a shouted title). */
 export function isShouting(text: string): boolean {
+  const limit = text.length > 2000 ? 2000 : text.length;
+  // ASCII fast path: count letters and capitals with char codes.
+  let letters = 0;
+  let upper = 0;
+  let ascii = true;
+  for (let i = 0; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      ascii = false;
+      break;
+    }
+    if (c >= 65 && c <= 90) {
+      letters++;
+      upper++;
+    } else if (c >= 97 && c <= 122) letters++;
+  }
+  if (ascii) return letters >= 12 && upper / letters > 0.75;
+  return isShoutingUnicode(text);
+}
+
+function isShoutingUnicode(text: string): boolean {
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
   const letters = sample.replace(/[^\p{L}]+/gu, '').length;
   if (letters < 12) return false;

@@ -1,9 +1,15 @@
 /**
- * Token normalisation for matching: the shared tokenizer (letters/digits runs, folded) plus a
- * deliberately light stemmer that only conflates plural forms. Patterns and text go through
- * the same function, so "batteries"/"battery" and "UAVs"/"UAV" meet in the middle.
+ * Token normalisation for matching: the shared tokenizer's semantics (letter/digit runs, folded
+ * to lower case without diacritics) plus a deliberately light stemmer that only conflates plural
+ * forms. Patterns and text go through the same function, so "batteries"/"battery" and
+ * "UAVs"/"UAV" meet in the middle.
+ *
+ * `tokenStream` is a single-pass re-implementation of `tokenize` from @radar/core tuned for the
+ * classifier: ASCII runs are folded with one `toLowerCase` (no NFD), tokens are kept in parallel
+ * arrays instead of objects, and only runs containing non-ASCII characters go through
+ * `foldToken`. Its output equals `tokenize` (checked in normalize.spec.ts).
  */
-import { tokenize } from '@radar/core';
+import { foldToken } from '@radar/core';
 
 export interface MatchToken {
   /** Folded and stemmed form used for matching. */
@@ -16,27 +22,99 @@ export interface MatchToken {
   end: number;
 }
 
-const DIGIT = /\d/;
+/** Tokens of one text as parallel arrays: folded-and-stemmed key and offsets into `text`. */
+export interface TokenStream {
+  text: string;
+  keys: string[];
+  starts: number[];
+  ends: number[];
+}
 
 /** Plural-only stemming of an already folded token. */
 export function stem(folded: string): string {
   const n = folded.length;
-  if (n <= 3 || DIGIT.test(folded)) return folded;
+  if (n <= 3) return folded;
+  for (let i = 0; i < n; i++) {
+    const c = folded.charCodeAt(i);
+    if (c >= 48 && c <= 57) return folded;
+  }
+  // Only a final "s" changes anything; every rule below needs one.
+  if (folded.charCodeAt(n - 1) !== 115) return folded;
   if (n > 4 && folded.endsWith('ies')) return folded.slice(0, -3) + 'y';
   if (folded.endsWith('sses') || folded.endsWith('xes') || folded.endsWith('ches') || folded.endsWith('shes')) {
     return folded.slice(0, -2);
   }
-  if (folded.endsWith('s') && !folded.endsWith('ss') && !folded.endsWith('us') && !folded.endsWith('is')) {
+  if (!folded.endsWith('ss') && !folded.endsWith('us') && !folded.endsWith('is')) {
     return folded.slice(0, -1);
   }
   return folded;
 }
 
+/** 1 for ASCII letters and digits, the only ASCII characters a token contains. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII_WORD[c] = 1;
+}
+
+const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
+const nonAsciiClass = new Map<number, boolean>();
+
+/** Whether a non-ASCII code point belongs to a token (memoised: texts reuse few such characters). */
+function isTokenCodePoint(cp: number): boolean {
+  let v = nonAsciiClass.get(cp);
+  if (v === undefined) {
+    v = TOKEN_CHAR.test(String.fromCodePoint(cp));
+    if (nonAsciiClass.size < 65536) nonAsciiClass.set(cp, v);
+  }
+  return v;
+}
+
+export function tokenStream(text: string): TokenStream {
+  const keys: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c < 128) {
+      if (ASCII_WORD[c] === 0) {
+        i++;
+        continue;
+      }
+    } else {
+      const cp = text.codePointAt(i)!;
+      if (!isTokenCodePoint(cp)) {
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+    }
+    const start = i;
+    let ascii = true;
+    let upper = false;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        if (ASCII_WORD[c] === 0) break;
+        if (c <= 90 && c >= 65) upper = true;
+        i++;
+      } else {
+        const cp = text.codePointAt(i)!;
+        if (!isTokenCodePoint(cp)) break;
+        ascii = false;
+        i += cp > 0xffff ? 2 : 1;
+      }
+    }
+    const raw = text.slice(start, i);
+    const folded = ascii ? (upper ? raw.toLowerCase() : raw) : foldToken(raw);
+    keys.push(stem(folded));
+    starts.push(start);
+    ends.push(i);
+  }
+  return { text, keys, starts, ends };
+}
+
 export function matchTokens(text: string): MatchToken[] {
-  return tokenize(text).map((t) => ({
-    key: stem(t.value),
-    raw: t.raw,
-    start: t.offset,
-    end: t.offset + t.raw.length,
-  }));
+  const s = tokenStream(text);
+  return s.keys.map((key, i) => ({ key, raw: text.slice(s.starts[i], s.ends[i]), start: s.starts[i]!, end: s.ends[i]! }));
 }
