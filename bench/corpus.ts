@@ -1,33 +1,61 @@
 import { defaultTaxonomy } from '@radar/core';
 import { seededRandom } from './harness';
 
-const FILLER = (
-  'the department said on tuesday that it would review the program and report to congress later this year ' +
-  'officials expect the agency to publish guidance after consultation with industry and state partners ' +
-  'analysts noted that costs rose sharply while supply remained tight across several regions of the country ' +
-  'the committee heard testimony from executives researchers and local leaders about jobs investment and timelines'
-).split(' ');
+/** Sentence templates in the register of agency releases and trade press; {T} = vocabulary term. */
+const TEMPLATES = [
+  'The {A} said on {D} that it would review its {T} program and report to Congress later this year.',
+  'Officials expect the {A} to publish guidance on {T} after consultation with industry and state partners.',
+  'Analysts noted that costs for {T} rose sharply while supply remained tight across several regions.',
+  'The committee heard testimony from executives, researchers and local leaders about {T} jobs and timelines.',
+  'Under the {P}, companies that make {T} would have to file reports within 90 days.',
+  'The {A} issued a {P} on {T}; comments must be received by {D}.',
+  'A spokesperson declined to comment on whether the {T} contract would be extended.',
+  'Shares of the company rose 4% after it announced a partnership on {T} with a European supplier.',
+  'Industry groups said the {P} could slow investment in {T} unless the deadline is pushed back.',
+  'The plant, which employs about 600 people, began producing {T} in 2019 and plans to double output.',
+  'Lawmakers from both parties have pressed the {A} to move faster on {T}.',
+  'The report, released on {D}, found that imports of {T} accounted for nearly half of domestic demand.',
+];
+const AGENCIES = ['Department of Energy', 'Pentagon', 'Commerce Department', 'EPA', 'FCC', 'NRC', 'Treasury', 'agency'];
+const POLICY = [
+  'final rule',
+  'proposed rule',
+  'executive order',
+  'export controls',
+  'notice of funding opportunity',
+  'new tariffs',
+];
+const DATES = ['Tuesday', 'March 3, 2026', 'June 30, 2026', 'Friday', 'Jan. 15, 2026'];
 
 /**
- * Realistic-looking documents of about `bytes` characters: filler prose with sub-sector vocabulary
- * and policy phrasing mixed in, deterministic for a seed.
+ * Realistic-looking documents of about `bytes` characters: news and agency-release sentences with
+ * sub-sector vocabulary, agency names, dates and policy phrasing, deterministic for a seed.
  */
 export function generateDocuments(count: number, bytes = 3000, seed = 42): { title: string; body: string }[] {
   const random = seededRandom(seed);
   const terms = defaultTaxonomy().subSectors.flatMap((s) => s.terms.map((t) => t.term));
-  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
-  const policy = ['final rule', 'proposed rule', 'executive order', 'export controls', 'comment period', 'grant award'];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const fill = (template: string): string =>
+    template
+      .replace('{T}', pick(terms))
+      .replace('{A}', pick(AGENCIES))
+      .replace('{P}', pick(POLICY))
+      .replace('{D}', pick(DATES));
   const docs: { title: string; body: string }[] = [];
   for (let i = 0; i < count; i++) {
-    const words: string[] = [];
+    const sentences: string[] = [];
     let length = 0;
     while (length < bytes) {
-      const r = random();
-      const word = r < 0.04 ? pick(terms) : r < 0.05 ? pick(policy) : pick(FILLER);
-      words.push(word);
-      length += word.length + 1;
+      const s = fill(pick(TEMPLATES));
+      sentences.push(s);
+      length += s.length + 1;
+      if (random() < 0.2) {
+        sentences.push('\n\n');
+        length += 2;
+      }
     }
-    docs.push({ title: `${pick(terms)} ${pick(policy)} ${pick(FILLER)} ${i}`, body: words.join(' ') });
+    const title = `${pick(AGENCIES)} ${pick(['issues', 'weighs', 'finalizes', 'backs'])} ${pick(POLICY)} on ${pick(terms)}`;
+    docs.push({ title, body: sentences.join(' ').replace(/ \n\n /g, '\n\n') });
   }
   return docs;
 }

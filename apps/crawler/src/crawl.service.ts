@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { contentHash, documentId, RawItem } from '@radar/core';
 import { decodeFeed, parseFeed, SourceParseError } from '@radar/crawl';
-import { JobName, JobQueue, PermanentJobError } from '@radar/queue';
+import { JobName, JobQueue, PermanentJobError, RescheduleJobError } from '@radar/queue';
 import { CrawlState, nextInterval, Source, SourceRegistry, SourceStateStore } from '@radar/sources';
-import { HttpFetcher, HttpStatusError, ResponseTooLargeError } from './http-fetcher.adapter';
+import { HttpFetcher, HttpStatusError, isPermanentFetchError } from './http-fetcher.adapter';
 
 export type CrawlOutcome =
   | { status: 'skipped'; reason: string }
@@ -60,11 +60,10 @@ export class CrawlService {
       const outcome = await this.fetchAndEnqueue(source, state, now);
       return outcome;
     } catch (error) {
+      // Host busy or cooling down: not a failure of the source; the job is delayed (no attempt used).
+      if (error instanceof RescheduleJobError) throw error;
       await this.recordFailure(source, state, error as Error, now);
-      const permanent =
-        error instanceof SourceParseError ||
-        error instanceof ResponseTooLargeError ||
-        (error instanceof HttpStatusError && !error.transient);
+      const permanent = error instanceof SourceParseError || isPermanentFetchError(error);
       if (permanent) throw new PermanentJobError(`source ${source.id}: ${(error as Error).message}`);
       throw error;
     }
@@ -75,6 +74,10 @@ export class CrawlService {
       url: source.url,
       etag: state.etag,
       lastModified: state.lastModified,
+      purpose: 'feed',
+      allowPrivateNetwork: source.allowPrivateNetwork,
+      sourceId: source.id,
+      headers: this.sources.apiKeyHeaders(source),
     });
     if (first.status === 'not-modified') {
       await this.recordSuccess(source, state, now, { lastStatus: 'not-modified' }, 0);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { QueueModule } from '@radar/queue';
 import { SourcesModule } from '@radar/sources';
+
 import { CrawlScheduleService } from './crawl-schedule.service';
 
 import { CrawlProcessor } from './crawl.processor';

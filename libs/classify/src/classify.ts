@@ -14,7 +14,14 @@ import {
   TextField,
 } from '@radar/core';
 import { compileTaxonomy, CompiledTaxonomy, Payload } from './compile';
-import { decidePolicyAction, detectDocType, eventsFromHits, FieldText, findEventHits, PolicyEventKind } from './events';
+import {
+  decidePolicyAction,
+  detectDocType,
+  eventsFromHits,
+  FieldText,
+  findEventHitsIn,
+  PolicyEventKind,
+} from './events';
 import { isShouting, PhraseMatch } from './matcher';
 import { tokenStream } from './normalize';
 
@@ -165,17 +172,26 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
   const subs = new Map<number, Bucket>();
   const goals = new Map<number, Bucket>();
   const agencyFirst = new Map<number, number>();
+  /** Ambiguous acronyms: kept only when the agency or a parent is also named plainly. */
+  const contextFirst = new Map<number, number>();
   let seq = 0;
   for (const { field, matches } of fields) {
     for (const m of matches) {
       for (const p of m.payloads) {
-        const span = { field, from: m.from, to: m.to };
+        // Object literals with a fixed shape, not spreads: this loop runs for every match.
+        const span: Span = { field, from: m.from, to: m.to };
         switch (p.kind) {
           case 'term':
-            bucket(subs, p.owner).hits.push({ ...span, start: m.start, end: m.end, weight: p.weight, term: p.term });
-            break;
           case 'goal':
-            bucket(goals, p.owner).hits.push({ ...span, start: m.start, end: m.end, weight: p.weight, term: p.term });
+            bucket(p.kind === 'term' ? subs : goals, p.owner).hits.push({
+              field,
+              from: m.from,
+              to: m.to,
+              start: m.start,
+              end: m.end,
+              weight: p.weight,
+              term: p.term,
+            });
             break;
           case 'exclude': {
             const b = bucket(subs, p.owner);
@@ -192,9 +208,11 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
           case 'mask':
             bucket(subs, p.owner).blockers.push(span);
             break;
-          case 'agency':
-            if (!agencyFirst.has(p.owner)) agencyFirst.set(p.owner, seq++);
+          case 'agency': {
+            const first = p.context ? contextFirst : agencyFirst;
+            if (!first.has(p.owner)) first.set(p.owner, seq++);
             break;
+          }
         }
       }
     }
@@ -234,6 +252,11 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
   }
   advocacyGoals.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 
+  for (const [owner, at] of contextFirst) {
+    const plain = agencyFirst.get(owner);
+    if (plain !== undefined) agencyFirst.set(owner, Math.min(plain, at));
+    else if (c.agencyParents[owner]!.some((p) => agencyFirst.has(p))) agencyFirst.set(owner, at);
+  }
   const agencies: string[] = [];
   const seen = new Set<string>();
   for (const [owner] of [...agencyFirst].sort((a, b) => a[1] - b[1])) {
@@ -334,11 +357,15 @@ export function classify(input: ClassifyInput, taxonomy: Taxonomy = defaultTaxon
     { field: 'summary', text: input.summary ?? '' },
     { field: 'body', text: input.body ?? '' },
   ];
-  const fields: FieldMatches[] = raw.map(({ field, text }) => ({
-    field,
-    text,
-    matches: text === '' ? [] : c.matcher.scanStream(tokenStream(text), { ignoreCase: isShouting(text) }),
-  }));
+  const streams = raw.map(({ text }) => (text === '' ? undefined : tokenStream(text, c.matcher.tokenFilter)));
+  const fields: FieldMatches[] = raw.map(({ field, text }, i) => {
+    const stream = streams[i];
+    return {
+      field,
+      text,
+      matches: stream === undefined ? [] : c.matcher.scanStream(stream, { ignoreCase: isShouting(text) }),
+    };
+  });
 
   const { subSectors, advocacyGoals, agencies } = analyse(c, fields);
 
@@ -348,9 +375,10 @@ export function classify(input: ClassifyInput, taxonomy: Taxonomy = defaultTaxon
     if (fa !== undefined && !focusAreas.includes(fa)) focusAreas.push(fa);
   }
 
-  const lead = `${input.summary ?? ''}\n${input.body ?? ''}`;
+  // detectDocType reads only the first 1,500 characters of the lead.
+  const lead = `${input.summary ?? ''}\n${(input.body ?? '').slice(0, 1500)}`;
   const docType = detectDocType(input.title ?? '', lead, input.url ?? '', input.sourceId ?? '');
-  const hits = findEventHits(raw);
+  const hits = findEventHitsIn(raw, streams);
   const policyEvents = eventsFromHits(hits);
   const { policyAction } = decidePolicyAction(hits, docType, raw, agencies.length);
   const { priority, priorityReason } = decidePriority(taxonomy, subSectors, policyAction, policyEvents, agencies);

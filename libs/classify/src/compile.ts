@@ -12,13 +12,15 @@ export type Payload =
   | { kind: 'mask'; owner: number }
   | { kind: 'goal'; owner: number; weight: number; term: string }
   | { kind: 'goalExclude'; owner: number; term: string }
-  | { kind: 'agency'; owner: number };
+  | { kind: 'agency'; owner: number; context: boolean };
 
 export interface CompiledTaxonomy {
   taxonomy: Taxonomy;
   matcher: PhraseMatcher<Payload>;
   /** Agency index -> names to report (the agency and its parents). */
   agencyNames: string[][];
+  /** Agency index -> indexes of its parents, nearest first. */
+  agencyParents: number[][];
 }
 
 const cache = new WeakMap<Taxonomy, CompiledTaxonomy>();
@@ -77,13 +79,22 @@ export function compileTaxonomy(tax: Taxonomy): CompiledTaxonomy {
     }
     return names;
   });
+  const indexByName = new Map(agencies.map((a, i) => [a.name, i]));
+  const agencyParents = agencyNames.map((names) => names.slice(1).map((n) => indexByName.get(n)!));
   agencies.forEach((a, owner) => {
-    for (const al of a.aliases) specs.push({ text: al, payload: { kind: 'agency', owner } });
+    for (const al of a.aliases) specs.push({ text: al, payload: { kind: 'agency', owner, context: false } });
     for (const ac of a.acronyms ?? [])
-      specs.push({ text: ac, caseSensitive: true, payload: { kind: 'agency', owner } });
+      specs.push({ text: ac, caseSensitive: true, payload: { kind: 'agency', owner, context: false } });
+    for (const ac of a.contextAcronyms ?? [])
+      specs.push({ text: ac, caseSensitive: true, payload: { kind: 'agency', owner, context: true } });
   });
 
-  const compiled: CompiledTaxonomy = { taxonomy: tax, matcher: new PhraseMatcher(specs), agencyNames };
+  const compiled: CompiledTaxonomy = {
+    taxonomy: tax,
+    matcher: new PhraseMatcher(specs),
+    agencyNames,
+    agencyParents,
+  };
   cache.set(tax, compiled);
   return compiled;
 }

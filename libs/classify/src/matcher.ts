@@ -4,7 +4,16 @@
  * failure links). Case-sensitive patterns check the original spelling of every pattern token
  * that contains a capital letter, so "NRC" matches "NRC" but not "nrc".
  */
-import { MatchToken, matchTokens, TokenStream, tokenStream } from './normalize';
+import {
+  FILTER_BITS,
+  filterBit,
+  foldedHash,
+  MatchToken,
+  matchTokens,
+  TokenStream,
+  tokenStream,
+  unstemmed,
+} from './normalize';
 
 export interface PatternSpec<P> {
   text: string;
@@ -47,8 +56,24 @@ export class PhraseMatcher<P> {
   private readonly root: TrieNode<P> = newNode();
   private size = 0;
 
+  /** Bit set over the folded forms of every pattern token (see `tokenStream`). */
+  readonly tokenFilter = new Uint8Array(FILTER_BITS);
+  /** The same for first tokens only: other tokens cannot start a match. */
+  private readonly rootFilter = new Uint8Array(FILTER_BITS);
+
   constructor(specs: Iterable<PatternSpec<P>>) {
     for (const s of specs) this.add(s);
+    const mark = (node: TrieNode<P>, depth: number): void => {
+      for (const [key, child] of node.next) {
+        for (const form of unstemmed(key)) {
+          const bit = filterBit(foldedHash(form));
+          this.tokenFilter[bit] = 1;
+          if (depth === 0) this.rootFilter[bit] = 1;
+        }
+        mark(child, depth + 1);
+      }
+    };
+    mark(this.root, 0);
   }
 
   get patternCount(): number {
@@ -116,11 +141,13 @@ export class PhraseMatcher<P> {
   /** `scanTokens` over a token stream: same matches, no per-token objects. */
   scanStream(stream: TokenStream, opts: { ignoreCase?: boolean } = {}): PhraseMatch<P>[] {
     const skipCs = opts.ignoreCase === true;
-    const { text, keys, starts, ends } = stream;
+    const { text, keys, starts, ends, hashes } = stream;
     const n = keys.length;
     const root = this.root.next;
+    const rootFilter = this.rootFilter;
     const out: PhraseMatch<P>[] = [];
     for (let i = 0; i < n; i++) {
+      if (rootFilter[filterBit(hashes[i]!)] === 0) continue;
       let node = root.get(keys[i]!);
       let j = i;
       while (node !== undefined) {
@@ -140,7 +167,7 @@ export class PhraseMatcher<P> {
   }
 
   scan(text: string): PhraseMatch<P>[] {
-    return this.scanStream(tokenStream(text), { ignoreCase: isShouting(text) });
+    return this.scanStream(tokenStream(text, this.tokenFilter), { ignoreCase: isShouting(text) });
   }
 }
 
@@ -165,7 +192,6 @@ function rawMatchesAt(
   }
   return true;
 }
-
 
 /** True when a text is written in capitals throughout (a wire headline, a shouted title). */
 export function isShouting(text: string): boolean {

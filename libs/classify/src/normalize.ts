@@ -28,6 +28,10 @@ export interface TokenStream {
   keys: string[];
   starts: number[];
   ends: number[];
+  /** `foldedHash` of each token's folded (unstemmed) form. */
+  hashes: number[];
+  /** No token contains a non-ASCII character: then every ASCII word start is a token start. */
+  asciiTokens: boolean;
 }
 
 /** Plural-only stemming of an already folded token. */
@@ -69,10 +73,37 @@ function isTokenCodePoint(cp: number): boolean {
   return v;
 }
 
-export function tokenStream(text: string): TokenStream {
+/** Bits of the key filter (a power of two). */
+export const FILTER_BITS = 1 << 17;
+const FILTER_MASK = FILTER_BITS - 1;
+
+/** Hash of a folded token, computed character by character as the tokenizer reads it. */
+export function foldedHash(folded: string): number {
+  let h = 0;
+  for (let i = 0; i < folded.length; i++) h = (Math.imul(h, 31) + folded.charCodeAt(i)) | 0;
+  return h;
+}
+
+export const filterBit = (h: number): number => (h ^ (h >>> 15)) & FILTER_MASK;
+
+/** Folded forms that `stem` maps to `key` ("battery" <- battery, batterys, batteries). */
+export function unstemmed(key: string): string[] {
+  const forms = [key, `${key}s`, `${key}es`];
+  if (key.endsWith('y')) forms.push(`${key.slice(0, -1)}ies`);
+  return forms.filter((f) => stem(f) === key);
+}
+
+/**
+ * With a `filter` (bit set over `foldedHash` of every folded form a pattern token can have),
+ * tokens whose hash misses it get the key "" (no pattern token is empty) without being sliced,
+ * folded or stemmed; `hashes` still holds every token's hash.
+ */
+export function tokenStream(text: string, filter?: Uint8Array): TokenStream {
   const keys: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
+  const hashes: number[] = [];
+  let asciiTokens = true;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -92,11 +123,16 @@ export function tokenStream(text: string): TokenStream {
     const start = i;
     let ascii = true;
     let upper = false;
+    let h = 0;
     while (i < n) {
       c = text.charCodeAt(i);
       if (c < 128) {
         if (ASCII_WORD[c] === 0) break;
-        if (c <= 90 && c >= 65) upper = true;
+        if (c <= 90 && c >= 65) {
+          upper = true;
+          c += 32;
+        }
+        h = (Math.imul(h, 31) + c) | 0;
         i++;
       } else {
         const cp = text.codePointAt(i)!;
@@ -105,16 +141,32 @@ export function tokenStream(text: string): TokenStream {
         i += cp > 0xffff ? 2 : 1;
       }
     }
-    const raw = text.slice(start, i);
-    const folded = ascii ? (upper ? raw.toLowerCase() : raw) : foldToken(raw);
-    keys.push(stem(folded));
     starts.push(start);
     ends.push(i);
+    if (ascii) {
+      hashes.push(h);
+      if (filter !== undefined && filter[filterBit(h)] === 0) {
+        keys.push('');
+        continue;
+      }
+      const raw = text.slice(start, i);
+      keys.push(stem(upper ? raw.toLowerCase() : raw));
+    } else {
+      asciiTokens = false;
+      const folded = foldToken(text.slice(start, i));
+      hashes.push(foldedHash(folded));
+      keys.push(stem(folded));
+    }
   }
-  return { text, keys, starts, ends };
+  return { text, keys, starts, ends, hashes, asciiTokens };
 }
 
 export function matchTokens(text: string): MatchToken[] {
   const s = tokenStream(text);
-  return s.keys.map((key, i) => ({ key, raw: text.slice(s.starts[i], s.ends[i]), start: s.starts[i]!, end: s.ends[i]! }));
+  return s.keys.map((key, i) => ({
+    key,
+    raw: text.slice(s.starts[i], s.ends[i]),
+    start: s.starts[i]!,
+    end: s.ends[i]!,
+  }));
 }

@@ -61,6 +61,11 @@ export interface Agency {
   aliases: string[];
   /** Acronyms matched case-sensitively ("DOE"). */
   acronyms?: string[];
+  /**
+   * Ambiguous acronyms ("ITA", "ED", "OPM"), matched case-sensitively and reported only when
+   * the same text also names this agency or one of its parents some other way.
+   */
+  contextAcronyms?: string[];
   /** Name of a parent agency reported alongside this one. */
   parent?: string;
 }
@@ -280,11 +285,13 @@ export function parseTaxonomy(json: unknown): Taxonomy {
     const name = str(p, a, 'name', where);
     const aliases = strList(p, a, 'aliases', where) ?? [];
     const acronyms = strList(p, a, 'acronyms', where, true);
+    const contextAcronyms = strList(p, a, 'contextAcronyms', where, true);
     const parent = str(p, a, 'parent', where, true);
     if (aliases.length === 0 && (acronyms ?? []).length === 0) p.add(`${where}: needs at least one alias or acronym`);
     if (name === undefined) return;
     const ag: Agency = { name, aliases };
     if (acronyms !== undefined) ag.acronyms = acronyms;
+    if (contextAcronyms !== undefined) ag.contextAcronyms = contextAcronyms;
     if (parent !== undefined) ag.parent = parent;
     agencies.push(ag);
   });

@@ -1,11 +1,33 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { JOBS, JobName, JobPayloads, JobsOf, jobsOfQueue, PermanentJobError, QueueName } from './jobs';
 
 export type JobHandlers<Q extends QueueName> = {
   [N in JobsOf<Q>]: (payload: JobPayloads[N], job: Job) => Promise<unknown>;
 };
+
+/**
+ * Thrown by a handler whose work cannot run yet but will be able to later (a host that asks us
+ * to wait, a lease held elsewhere). The base processor moves the job to `delayed` until
+ * `notBefore` (ms since epoch) instead of failing it: no attempt is consumed and the worker
+ * never sleeps.
+ */
+export class RescheduleJobError extends Error {
+  constructor(
+    readonly notBefore: number,
+    readonly reason: string,
+  ) {
+    super(`not before ${new Date(notBefore).toISOString()}: ${reason}`);
+    this.name = 'RescheduleJobError';
+  }
+}
+
+/**
+ * A job rescheduled this many times without running is treated as an ordinary failure (it then
+ * consumes attempts), so a job can never be postponed forever.
+ */
+export const MAX_RESCHEDULES = 1000;
 
 /**
  * Base of every queue consumer: one per queue, one handler per job name (checked at compile time
@@ -27,7 +49,7 @@ export abstract class RadarProcessor<Q extends QueueName> extends WorkerHost imp
     }
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const name = job.name as JobName;
     const handler = (this.handlers as Record<string, ((p: unknown, j: Job) => Promise<unknown>) | undefined>)[name];
     if (!handler || JOBS[name]?.queue !== this.queueName) {
@@ -39,6 +61,22 @@ export abstract class RadarProcessor<Q extends QueueName> extends WorkerHost imp
         `job ${job.id} (${name}) has a malformed payload: ${parsed.error.issues[0]?.message}`,
       );
     }
-    return handler(parsed.data, job);
+    try {
+      return await handler(parsed.data, job);
+    } catch (error) {
+      if (!(error instanceof RescheduleJobError) || token === undefined) throw error;
+      const reschedules = (job.attemptsStarted ?? 0) - (job.attemptsMade ?? 0);
+      if (reschedules > MAX_RESCHEDULES) {
+        this.logger.warn(
+          `queue=${this.queueName} job=${job.id} name=${name} rescheduled ${reschedules} times; failing this attempt: ${error.message}`,
+        );
+        throw new Error(`job ${job.id} (${name}) could not run after ${reschedules} reschedules: ${error.reason}`);
+      }
+      await job.moveToDelayed(error.notBefore, token);
+      this.logger.debug(
+        `queue=${this.queueName} job=${job.id} name=${name} delayed until ${new Date(error.notBefore).toISOString()}: ${error.reason}`,
+      );
+      throw new DelayedError(`job ${job.id} delayed: ${error.reason}`);
+    }
   }
 }
