@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classify } from '@radar/classify';
 import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
+import { diffPage, extractIdentifiers, isEmptyIdentifiers, mergeIdentifiers } from '@radar/crawl';
 import { JobName, JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
 
@@ -39,13 +40,24 @@ export class IngestService {
       sourceId: item.sourceId,
     });
     const now = new Date().toISOString();
+    const identifiers = mergeIdentifiers(
+      item.identifiers,
+      extractIdentifiers(`${item.title}\n${item.summary}\n${item.body}`),
+    );
+    // What the source itself states wins over what the text suggests.
+    if (item.docTypeHint) classification.docType = item.docTypeHint;
+    if (item.agencies?.length) {
+      classification.agencies = [...new Set([...item.agencies, ...classification.agencies])];
+    }
+    const diff =
+      item.diff ?? (existing ? diffPage(existing.body.split('\n'), item.body.split('\n'), false) : undefined);
     const doc: RadarDocument = {
       id,
       version: existing ? existing.version + 1 : 1,
       contentHash: hash,
       sourceId: item.sourceId,
       sourceName,
-      url: item.url,
+      url: item.canonicalUrl ?? item.url,
       title: item.title,
       summary: item.summary,
       body: item.body,
@@ -53,6 +65,8 @@ export class IngestService {
       fetchedAt: item.fetchedAt,
       indexedAt: now,
       ...classification,
+      identifiers: isEmptyIdentifiers(identifiers) ? undefined : identifiers,
+      diff: diff && (diff.added.length || diff.removed.length) ? diff : undefined,
     };
     const outcome = await this.index.upsertDocument(doc);
     await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });

@@ -1,15 +1,21 @@
 import { Processor } from '@nestjs/bullmq';
 import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { ArticleService } from './article.service';
 import { CrawlService } from './crawl.service';
 
-@Processor(QueueName.Crawl, { concurrency: 4 })
+@Processor(QueueName.Crawl, { concurrency: 8 })
 export class CrawlProcessor extends RadarProcessor<QueueName.Crawl> {
   protected readonly queueName = QueueName.Crawl;
   protected readonly handlers: JobHandlers<QueueName.Crawl> = {
     [JobName.CrawlSource]: (payload) => this.crawl.crawl(payload.sourceId),
+    [JobName.FetchArticle]: (payload, job) =>
+      this.articles.complete(payload, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
   };
 
-  constructor(private readonly crawl: CrawlService) {
+  constructor(
+    private readonly crawl: CrawlService,
+    private readonly articles: ArticleService,
+  ) {
     super();
   }
 }

@@ -9,6 +9,7 @@ import { PermanentJobError, QueueModule, QueueName } from '@radar/queue';
 import { createTestEnv, FixtureHttpServer, TestEnv } from '@radar/testing';
 import type { Queue } from 'bullmq';
 import { CrawlScheduleService } from './crawl-schedule.service';
+import { SearchModule } from '@radar/search';
 import { SourcesModule, SourceStateStore } from '@radar/sources';
 import { CrawlService } from './crawl.service';
 import { HttpFetcher } from './http-fetcher.adapter';
@@ -43,7 +44,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
       return { SOURCES_FILE: file, FETCH_MAX_BYTES: '4096' };
     });
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(env.config), QueueModule, SourcesModule],
+      imports: [ConfigModule.forRoot(env.config), QueueModule, SourcesModule, SearchModule],
       providers: [CrawlService, HttpFetcher, CrawlScheduleService, SchedulerRegistry],
     }).compile();
     await moduleRef.init();

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { contentHash, documentId, RawItem } from '@radar/core';
-import { decodeFeed, parseFeed, SourceParseError } from '@radar/crawl';
+import { decodeFeed, diffPage, isMeaningfulChange, pageText, parseSourceBody, SourceParseError } from '@radar/crawl';
 import { JobName, JobQueue, PermanentJobError, RescheduleJobError } from '@radar/queue';
 import { CrawlState, nextInterval, Source, SourceRegistry, SourceStateStore } from '@radar/sources';
-import { HttpFetcher, HttpStatusError, isPermanentFetchError } from './http-fetcher.adapter';
+import { SearchIndex } from '@radar/search';
+import { FetchResult, HttpFetcher, HttpStatusError, isPermanentFetchError } from './http-fetcher.adapter';
 
 export type CrawlOutcome =
   | { status: 'skipped'; reason: string }
@@ -27,6 +28,7 @@ export class CrawlService {
     private readonly state: SourceStateStore,
     private readonly fetcher: HttpFetcher,
     private readonly queue: JobQueue,
+    private readonly index: SearchIndex,
   ) {}
 
   /** Sources whose next check is due, for the schedule to enqueue. */
@@ -89,13 +91,21 @@ export class CrawlService {
       await this.recordSuccess(source, state, now, { ...validators, lastStatus: 'unchanged' }, 0);
       return { status: 'unchanged' };
     }
-    const items = await parseFeed(decodeFeed(first.body, first.contentType), source.id, first.finalUrl, new Date(now));
+    const { items, pages } =
+      source.kind === 'page-watch'
+        ? { items: await this.pageChange(source, first, now), pages: 1 }
+        : await this.parsePages(source, first, now);
     const keys = items.map(itemKey);
     const fresh = new Set(await this.state.unseen(source.id, keys));
     const toEnqueue = items.filter((_, i) => fresh.has(keys[i]));
+    const needsArticle = (item: RawItem) => source.fetchFullText && !item.body;
     await this.queue.enqueueMany(
       JobName.IngestItem,
-      toEnqueue.map((item) => ({ item, sourceName: source.name })),
+      toEnqueue.filter((item) => !needsArticle(item)).map((item) => ({ item, sourceName: source.name })),
+    );
+    await this.queue.enqueueMany(
+      JobName.FetchArticle,
+      toEnqueue.filter(needsArticle).map((item) => ({ item, sourceName: source.name })),
     );
     await this.state.markSeen(source.id, [...fresh]);
     await this.recordSuccess(
@@ -106,7 +116,78 @@ export class CrawlService {
       toEnqueue.length,
     );
     this.logger.log(`source=${source.id} fetched items=${items.length} new=${toEnqueue.length}`);
-    return { status: 'fetched', items: items.length, new: toEnqueue.length, pages: 1 };
+    return { status: 'fetched', items: items.length, new: toEnqueue.length, pages };
+  }
+
+  /** Parses the first response and follows the API's next-page links, up to the source's maxPages. */
+  private async parsePages(
+    source: Source,
+    first: Extract<FetchResult, { status: 'ok' }>,
+    now: number,
+  ): Promise<{ items: RawItem[]; pages: number }> {
+    const items: RawItem[] = [];
+    let response = first;
+    for (let page = 1; ; page++) {
+      const result = await parseSourceBody(response.body, {
+        source,
+        url: response.finalUrl,
+        contentType: response.contentType,
+        now: new Date(now),
+      });
+      items.push(...result.items);
+      if (!result.nextPageUrl || page >= source.maxPages) return { items, pages: page };
+      const next = await this.fetcher.get({
+        url: result.nextPageUrl,
+        purpose: 'api',
+        allowPrivateNetwork: source.allowPrivateNetwork,
+        sourceId: source.id,
+        headers: this.sources.apiKeyHeaders(source),
+      });
+      if (next.status !== 'ok') return { items, pages: page };
+      response = next;
+    }
+  }
+
+  /**
+   * A watched page becomes one document whose body is the page's text (within the include and
+   * exclude selectors). Each meaningful change is a new version carrying its added and removed
+   * lines; the previous text comes from the durable index, so a Redis flush changes nothing.
+   */
+  private async pageChange(
+    source: Source,
+    page: Extract<FetchResult, { status: 'ok' }>,
+    now: number,
+  ): Promise<RawItem[]> {
+    const options = source.pageWatch ?? { reorderInsensitive: false };
+    const lines = pageText(decodeFeed(page.body, page.contentType), options);
+    const guid = source.url;
+    const previous = await this.index.getDocument(documentId(source.id, guid));
+    const base = {
+      sourceId: source.id,
+      guid,
+      url: source.url,
+      title: source.name,
+      body: lines.join('\n'),
+      fetchedAt: new Date(now).toISOString(),
+    };
+    if (!previous) return [{ ...base, summary: `First snapshot of ${source.url} (${lines.length} lines)` }];
+    const diff = diffPage(previous.body.split('\n'), lines, options.reorderInsensitive);
+    if (!isMeaningfulChange(diff)) return [];
+    const summary = [
+      `${diff.added.length} line(s) added, ${diff.removed.length} removed.`,
+      ...diff.added.slice(0, 5).map((l) => `+ ${l}`),
+      ...diff.removed.slice(0, 5).map((l) => `- ${l}`),
+    ].join('\n');
+    return [
+      {
+        ...base,
+        title: `${source.name}: page changed`,
+        summary,
+        publishedAt: base.fetchedAt,
+        diff,
+        docTypeHint: 'page_change',
+      },
+    ];
   }
 
   private async recordSuccess(

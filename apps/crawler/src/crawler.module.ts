@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { QueueModule } from '@radar/queue';
+import { SearchModule } from '@radar/search';
 import { SourcesModule } from '@radar/sources';
 
+import { ArticleService } from './article.service';
 import { CrawlScheduleService } from './crawl-schedule.service';
 
 import { CrawlProcessor } from './crawl.processor';
@@ -11,7 +13,7 @@ import { HttpFetcher } from './http-fetcher.adapter';
 
 /** The crawler role: owns the schedule, consumes `crawl`, produces `ingest`. */
 @Module({
-  imports: [ScheduleModule.forRoot(), QueueModule, SourcesModule],
-  providers: [CrawlScheduleService, CrawlService, HttpFetcher, CrawlProcessor],
+  imports: [ScheduleModule.forRoot(), QueueModule, SourcesModule, SearchModule],
+  providers: [CrawlScheduleService, CrawlService, ArticleService, HttpFetcher, CrawlProcessor],
 })
 export class CrawlerModule {}

@@ -36,7 +36,7 @@ const CFR =
 
 // Bills: "H.R. 1234", "H. R. 1234", "S. 567", "H.Res. 12", "S.J.Res. 3", "H.Con.Res. 7"; not "U.S. 113".
 const BILL =
-  /(?<![\w.]|\b[A-Z]\.\s)(H\.\s?R\.|H\.\s?Res\.|H\.\s?J\.\s?Res\.|H\.\s?Con\.\s?Res\.|S\.\s?Res\.|S\.\s?J\.\s?Res\.|S\.\s?Con\.\s?Res\.|S\.)\s?(\d{1,5})\b(?![-.]\d)/g;
+  /(?<![\w.]|\b[A-Z]\.\s)(H\.\s?R\.|H\.\s?Res\.|H\.\s?J\.\s?Res\.|H\.\s?Con\.\s?Res\.|S\.\s?Res\.|S\.\s?J\.\s?Res\.|S\.\s?Con\.\s?Res\.|S\.)\s?(\d{1,4})\b(?![-.]\d)/g;
 const CONGRESS_NEAR = /^[^.;\n]{0,40}?\b(\d{2,3})(?:st|nd|rd|th)\s+Cong(?:ress|\.)/i;
 
 const BILL_TYPES: Record<string, string> = {

@@ -1,2 +1,5 @@
 export * from './parser';
-export * from './parsers/feed-parser';
+export * from './parsers';
+export * from './identifiers';
+export * from './page-watch';
+export * from './extract';

@@ -16,6 +16,7 @@ export enum QueueName {
 
 export enum JobName {
   CrawlSource = 'crawl-source',
+  FetchArticle = 'fetch-article',
   IngestItem = 'ingest-item',
   MatchDocument = 'match-document',
   SendEmail = 'send-email',
@@ -25,6 +26,12 @@ export interface CrawlSourcePayload {
   sourceId: string;
   /** The schedule slot this crawl belongs to (ms since epoch / interval); part of the job id. */
   slot: number;
+}
+
+/** An item whose feed gave only a summary: fetch its page and extract the article first. */
+export interface FetchArticlePayload {
+  item: RawItem;
+  sourceName: string;
 }
 
 export interface IngestItemPayload {
@@ -54,6 +61,7 @@ export interface SendEmailPayload {
 
 export interface JobPayloads {
   [JobName.CrawlSource]: CrawlSourcePayload;
+  [JobName.FetchArticle]: FetchArticlePayload;
   [JobName.IngestItem]: IngestItemPayload;
   [JobName.MatchDocument]: MatchDocumentPayload;
   [JobName.SendEmail]: SendEmailPayload;
@@ -62,6 +70,7 @@ export interface JobPayloads {
 /** Which queue carries each job (the type-level twin of JOBS[name].queue). */
 export interface JobQueues {
   [JobName.CrawlSource]: QueueName.Crawl;
+  [JobName.FetchArticle]: QueueName.Crawl;
   [JobName.IngestItem]: QueueName.Ingest;
   [JobName.MatchDocument]: QueueName.Match;
   [JobName.SendEmail]: QueueName.Email;
@@ -78,6 +87,19 @@ interface JobDefinition<N extends JobName> {
   schema: z.ZodType<JobPayloads[N]>;
 }
 
+const rawItemSchema = z
+  .object({
+    sourceId: z.string().min(1),
+    guid: z.string().min(1),
+    url: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    body: z.string(),
+    publishedAt: z.string().optional(),
+    fetchedAt: z.string(),
+  })
+  .passthrough() as unknown as z.ZodType<RawItem>;
+
 const keep = { removeOnComplete: { age: 24 * 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
 /** Safe for a BullMQ id: no ':' and never an integer. */
@@ -92,22 +114,16 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     schema: z.object({ sourceId: z.string().min(1), slot: z.number().int().nonnegative() }),
     options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...keep },
   },
+  [JobName.FetchArticle]: {
+    queue: QueueName.Crawl,
+    jobId: (p) => `article.${documentId(p.item.sourceId, p.item.guid)}.${contentHash(p.item)}`,
+    schema: z.object({ sourceName: z.string(), item: rawItemSchema }),
+    options: { attempts: 4, backoff: { type: 'exponential', delay: 30000 }, ...keep },
+  },
   [JobName.IngestItem]: {
     queue: QueueName.Ingest,
     jobId: (p) => `ingest.${documentId(p.item.sourceId, p.item.guid)}.${contentHash(p.item)}`,
-    schema: z.object({
-      sourceName: z.string(),
-      item: z.object({
-        sourceId: z.string().min(1),
-        guid: z.string().min(1),
-        url: z.string(),
-        title: z.string(),
-        summary: z.string(),
-        body: z.string(),
-        publishedAt: z.string().optional(),
-        fetchedAt: z.string(),
-      }),
-    }),
+    schema: z.object({ sourceName: z.string(), item: rawItemSchema }),
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
   },
   [JobName.MatchDocument]: {

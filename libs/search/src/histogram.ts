@@ -49,8 +49,7 @@ export function isUtc(zone: string): boolean {
 /** The zone's offset from UTC at an instant, in minutes (east positive). */
 export function offsetMinutes(zone: string, ms: number): number {
   const parts = formatter(zone).formatToParts(new Date(ms));
-  const get = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value ?? '0');
+  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { RadarConfig } from '@radar/config';
 import { SearchIndex } from './search-index.port';
+import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search-index.adapter';
 import { SqliteSearchIndex } from './sqlite/sqlite-search-index.adapter';
 
 /** The SQLite database file of the embedded default. */
@@ -16,10 +17,26 @@ async function createSearchIndex(config: RadarConfig): Promise<SearchIndex> {
       await index.init();
       return index;
     }
-    case 'elasticsearch':
-      throw new Error(
-        'SEARCH_BACKEND=elasticsearch: this build has no Elasticsearch adapter yet; unset SEARCH_BACKEND to use the embedded SQLite index',
-      );
+    case 'elasticsearch': {
+      if (!config.elasticsearchUrl) throw new Error('SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL');
+      const index = new ElasticsearchSearchIndex({ node: config.elasticsearchUrl });
+      await index.init();
+      return index;
+    }
+  }
+}
+
+/**
+ * `radar reindex`: rebuilds the configured backend's derived index from the stored documents
+ * (SQLite: full-text rows and tags; Elasticsearch: a new versioned index, aliases swapped with
+ * no downtime). Returns the number of documents reindexed.
+ */
+export async function reindexSearch(config: RadarConfig): Promise<number> {
+  const index = await createSearchIndex(config);
+  try {
+    return await index.reindex();
+  } finally {
+    await index.close();
   }
 }
 

@@ -16,7 +16,14 @@ import {
   type QueryTextField,
   type RadarDocument,
 } from '@radar/core';
-import type { FacetName, SearchIndex, SearchRequest, SearchResult, SortOrder } from '../search-index.port';
+import {
+  InvalidSearchRequestError,
+  type FacetName,
+  type SearchIndex,
+  type SearchRequest,
+  type SearchResult,
+  type SortOrder,
+} from '../search-index.port';
 import { CORPUS, CORPUS_BY_DATE, corpusDoc, makeAlert, makeDoc, makeSubscription } from './corpus';
 
 // ------------------------------------------------------------------ AST builders
@@ -854,6 +861,244 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
           expect(await list({ state: 'new' })).toEqual(['a3', 'a1']);
           expect((await index.getAlert('a1'))?.title).toBe('Updated');
         });
+      });
+    });
+
+    describe('bulk upsert', () => {
+      it('reports one outcome per document in order, and is idempotent', async () => {
+        const first = await index.upsertDocuments(CORPUS);
+        expect(first).toEqual(CORPUS.map((d) => ({ id: d.id, outcome: 'created' })));
+        expect(await index.count()).toBe(CORPUS.length);
+        expect(await find(term('cask'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(kw('sector', 'nuclear-energy'))).toEqual(sorted(['nrc-spent-fuel', 'doe-smr-funding']));
+
+        const again = await index.upsertDocuments(CORPUS);
+        expect(again).toEqual(CORPUS.map((d) => ({ id: d.id, outcome: 'unchanged' })));
+        expect(await index.count()).toBe(CORPUS.length);
+
+        const changed = {
+          ...corpusDoc('shipyard-news'),
+          body: 'Dredging resumed.',
+          contentHash: 'hash-v2',
+          version: 2,
+        };
+        const fresh = makeDoc({ id: 'new-one', title: 'Dredging', summary: '', body: '', publishedAt: '2026-03-01' });
+        expect(await index.upsertDocuments([corpusDoc('nrc-spent-fuel'), changed, fresh])).toEqual([
+          { id: 'nrc-spent-fuel', outcome: 'unchanged' },
+          { id: 'shipyard-news', outcome: 'updated' },
+          { id: 'new-one', outcome: 'created' },
+        ]);
+        expect(await find(term('dredging'))).toEqual(sorted(['new-one', 'shipyard-news']));
+        expect(await index.getDocument('shipyard-news')).toEqual(changed);
+        expect(await index.upsertDocuments([])).toEqual([]);
+      });
+
+      it('a repeated id in one batch is judged against its earlier copy', async () => {
+        const doc = corpusDoc('nrc-spent-fuel');
+        const v2 = { ...doc, title: 'Amended spent fuel rule', contentHash: 'hash-v2', version: 2 };
+        expect(await index.upsertDocuments([doc, doc, v2])).toEqual([
+          { id: doc.id, outcome: 'created' },
+          { id: doc.id, outcome: 'unchanged' },
+          { id: doc.id, outcome: 'updated' },
+        ]);
+        expect(await index.getDocument(doc.id)).toEqual(v2);
+        expect(await index.count()).toBe(1);
+      });
+    });
+
+    describe('streaming and reindex', () => {
+      it('streamDocuments yields every document exactly once, in batches', async () => {
+        const extra = Array.from({ length: 23 }, (_, i) =>
+          makeDoc({
+            id: `extra-${String(i).padStart(2, '0')}`,
+            title: `Extra ${i}`,
+            summary: 'Filler.',
+            body: 'Filler.',
+            publishedAt: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+          }),
+        );
+        await seed(index, [...CORPUS, ...extra]);
+        const seen: RadarDocument[] = [];
+        for await (const batch of index.streamDocuments(7)) {
+          expect(batch.length).toBeGreaterThan(0);
+          expect(batch.length).toBeLessThanOrEqual(7);
+          seen.push(...batch);
+        }
+        expect(sorted(seen.map((d) => d.id))).toEqual(sorted([...CORPUS, ...extra].map((d) => d.id)));
+        expect(seen.find((d) => d.id === 'nrc-spent-fuel')).toEqual(corpusDoc('nrc-spent-fuel'));
+        const defaults: string[] = [];
+        for await (const batch of index.streamDocuments()) defaults.push(...batch.map((d) => d.id));
+        expect(defaults).toHaveLength(CORPUS.length + extra.length);
+      });
+
+      it('streams nothing from an empty index', async () => {
+        for await (const batch of index.streamDocuments()) expect(batch).toEqual([]);
+      });
+
+      it('reindex keeps every document searchable', async () => {
+        await seed(index);
+        expect(await index.reindex()).toBe(CORPUS.length);
+        expect(await index.count()).toBe(CORPUS.length);
+        expect(await find(phrase('spent fuel'))).toEqual(['nrc-spent-fuel']);
+        expect(await find(kw('sector', 'cybersecurity'))).toEqual(
+          sorted(['grid-cyber-bill', 'epa-water-notice', 'port-cyber-rule']),
+        );
+        expect(await index.upsertDocument(corpusDoc('nrc-spent-fuel'))).toBe('unchanged');
+        expect(await index.getDocument('minerals-eo')).toEqual(corpusDoc('minerals-eo'));
+      });
+    });
+
+    describe('date histogram', () => {
+      const tide = (id: string, publishedAt: string): RadarDocument =>
+        makeDoc({ id, title: `Tide gauge report ${id}`, summary: 'Water levels.', body: 'Readings.', publishedAt });
+      const tideDocs = [
+        tide('tz-a', '2026-03-01T03:00:00.000Z'), // New York: Feb 28 (EST)
+        tide('tz-c', '2026-03-01T12:00:00.000Z'),
+        tide('tz-b', '2026-03-09T04:30:00.000Z'), // New York: Mar 9 00:30 (EDT since Mar 8)
+        tide('tz-undated', 'not a date'),
+      ];
+      const histogram = async (
+        query: QueryNode,
+        interval: 'day' | 'week' | 'month',
+        timeZone?: string,
+      ): Promise<[string, number][]> => {
+        const res = await index.search({
+          query,
+          limit: 1,
+          histogram: timeZone === undefined ? { interval } : { interval, timeZone },
+        });
+        return (res.histogram ?? []).map((b) => [b.key, b.count]);
+      };
+
+      it('no histogram unless asked; empty when nothing matches', async () => {
+        await seed(index);
+        expect((await index.search({ query: ALL })).histogram).toBeUndefined();
+        expect(await histogram(term('zeppelin'), 'day')).toEqual([]);
+      });
+
+      it('month buckets over the corpus (UTC by default), following the query', async () => {
+        await seed(index);
+        expect(await histogram(ALL, 'month')).toEqual([
+          ['2025-10-01', 1],
+          ['2025-11-01', 1],
+          ['2025-12-01', 1],
+          ['2026-01-01', 3],
+          ['2026-02-01', 4],
+        ]);
+        expect(await histogram(term('cybersecurity'), 'month')).toEqual([
+          ['2025-11-01', 1],
+          ['2025-12-01', 0],
+          ['2026-01-01', 1],
+          ['2026-02-01', 2],
+        ]);
+      });
+
+      it('day buckets fill gaps with zero; undated documents are not counted', async () => {
+        await seed(index, tideDocs);
+        const utc = await histogram(term('tide'), 'day', 'UTC');
+        expect(utc[0]).toEqual(['2026-03-01', 2]);
+        expect(utc[utc.length - 1]).toEqual(['2026-03-09', 1]);
+        expect(utc).toHaveLength(9);
+        expect(utc.slice(1, -1).every(([, n]) => n === 0)).toBe(true);
+        expect(await histogram(term('tide'), 'day')).toEqual(utc);
+      });
+
+      it('buckets follow the calendar of a non-UTC time zone, across a DST change', async () => {
+        await seed(index, tideDocs);
+        const ny = await histogram(term('tide'), 'day', 'America/New_York');
+        expect(ny[0]).toEqual(['2026-02-28', 1]);
+        expect(ny[1]).toEqual(['2026-03-01', 1]);
+        expect(ny[ny.length - 1]).toEqual(['2026-03-09', 1]);
+        expect(ny).toHaveLength(10);
+        expect(await histogram(term('tide'), 'week', 'America/New_York')).toEqual([
+          ['2026-02-23', 2],
+          ['2026-03-02', 0],
+          ['2026-03-09', 1],
+        ]);
+        expect(await histogram(term('tide'), 'month', 'America/New_York')).toEqual([
+          ['2026-02-01', 1],
+          ['2026-03-01', 2],
+        ]);
+        expect(await histogram(term('tide'), 'month', 'UTC')).toEqual([['2026-03-01', 3]]);
+      });
+
+      it('a half-hour zone places a late-evening UTC document on the next local day', async () => {
+        await seed(index, [tide('tz-d', '2026-03-01T19:00:00.000Z')]);
+        expect(await histogram(term('tide'), 'day', 'Asia/Kolkata')).toEqual([['2026-03-02', 1]]);
+        expect(await histogram(term('tide'), 'day', 'UTC')).toEqual([['2026-03-01', 1]]);
+      });
+
+      it('an unknown time zone is an InvalidSearchRequestError', async () => {
+        await seed(index, tideDocs);
+        await expect(
+          index.search({ query: ALL, histogram: { interval: 'day', timeZone: 'Mars/Olympus_Mons' } }),
+        ).rejects.toBeInstanceOf(InvalidSearchRequestError);
+      });
+    });
+
+    describe('subscription management', () => {
+      it('deletes a subscription: gone, no longer matches, second delete is false', async () => {
+        await index.saveSubscription(makeSubscription({ id: 'sub-1', query: 'reactor' }));
+        await index.saveSubscription(makeSubscription({ id: 'sub-2', query: 'reactor' }));
+        const doc = corpusDoc('nrc-spent-fuel');
+        expect((await index.matchSubscriptions(doc)).map((s) => s.id)).toEqual(['sub-1', 'sub-2']);
+        expect(await index.deleteSubscription('sub-1')).toBe(true);
+        expect(await index.getSubscription('sub-1')).toBeNull();
+        expect((await index.matchSubscriptions(doc)).map((s) => s.id)).toEqual(['sub-2']);
+        expect(await index.deleteSubscription('sub-1')).toBe(false);
+        expect(await index.deleteSubscription('nope')).toBe(false);
+      });
+
+      it('lists by email and status, oldest first', async () => {
+        const subs = [
+          makeSubscription({ id: 's-b', query: 'a', email: 'x@example.com', createdAt: '2026-01-02T00:00:00.000Z' }),
+          makeSubscription({ id: 's-a', query: 'b', email: 'x@example.com', createdAt: '2026-01-02T00:00:00.000Z' }),
+          makeSubscription({
+            id: 's-c',
+            query: 'c',
+            email: 'x@example.com',
+            status: 'pending',
+            createdAt: '2026-01-01T00:00:00.000Z',
+          }),
+          makeSubscription({ id: 's-d', query: 'd', email: 'y@example.com', status: 'unsubscribed' }),
+        ];
+        for (const sub of subs) await index.saveSubscription(sub);
+        const ids = async (filter?: Parameters<SearchIndex['listSubscriptions']>[0]): Promise<string[]> =>
+          (await index.listSubscriptions(filter)).map((s) => s.id);
+        expect(await ids()).toEqual(['s-c', 's-d', 's-a', 's-b']);
+        expect(await ids({ email: 'x@example.com' })).toEqual(['s-c', 's-a', 's-b']);
+        expect(await ids({ status: 'confirmed' })).toEqual(['s-a', 's-b']);
+        expect(await ids({ email: 'y@example.com', status: 'unsubscribed' })).toEqual(['s-d']);
+        expect(await ids({ email: 'nobody@example.com' })).toEqual([]);
+        expect((await index.listSubscriptions({ email: 'y@example.com' }))[0]).toEqual(subs[3]);
+      });
+    });
+
+    describe('alert triage', () => {
+      it('setAlertState changes the state, stamps who and when, and survives later upserts', async () => {
+        const alert = makeAlert({ id: 'al-1', createdAt: '2026-01-10T00:00:00.000Z', subSectors: ['nuclear-energy'] });
+        await index.upsertAlert(alert);
+        await index.upsertAlert(makeAlert({ id: 'al-2', createdAt: '2026-01-11T00:00:00.000Z' }));
+        const before = Date.now();
+        const updated = await index.setAlertState('al-1', 'reviewed', 'analyst@example.com');
+        expect(updated).toMatchObject({ ...alert, state: 'reviewed', stateChangedBy: 'analyst@example.com' });
+        const at = Date.parse(updated?.stateChangedAt ?? '');
+        expect(at).toBeGreaterThanOrEqual(before - 1000);
+        expect(at).toBeLessThanOrEqual(Date.now() + 1000);
+        expect(await index.getAlert('al-1')).toEqual(updated);
+        expect((await index.listAlerts({ state: 'reviewed' })).alerts.map((a) => a.id)).toEqual(['al-1']);
+        expect((await index.listAlerts({ state: 'new' })).alerts.map((a) => a.id)).toEqual(['al-2']);
+
+        // The pipeline re-upserting the alert keeps the triage.
+        expect(await index.upsertAlert({ ...alert, title: 'Amended' })).toBe('updated');
+        expect(await index.getAlert('al-1')).toEqual({ ...updated, title: 'Amended' });
+        expect(await index.upsertAlert({ ...alert, title: 'Amended' })).toBe('unchanged');
+
+        const dismissed = await index.setAlertState('al-1', 'dismissed');
+        expect(dismissed?.state).toBe('dismissed');
+        expect(dismissed?.stateChangedBy).toBeUndefined();
+        expect(await index.getAlert('al-1')).toEqual(dismissed);
+        expect(await index.setAlertState('nope', 'acted')).toBeNull();
       });
     });
 

@@ -10,6 +10,8 @@ export interface DateCursor {
   k: 'date';
   p: string;
   i: string;
+  /** Elasticsearch: the point in time the next page reads (absent: a fresh read, same keyset). */
+  pit?: string;
 }
 
 /** Relevance pages are offset-based (see the adapter's notes on why). */

@@ -98,8 +98,29 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_subscription ON deliveries (subscription_id);
 `;
 
+/**
+ * Version 2.
+ * - `search_meta.subscriptions` counts subscription writes (triggers), so every connection (the
+ *   API saves, the notifier matches) knows when its in-memory subscription matcher is stale.
+ * - `subscriptions_created` orders `listSubscriptions`.
+ */
+const V2 = `
+CREATE TABLE search_meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+INSERT INTO search_meta (key, value) VALUES ('subscriptions', 0);
+CREATE TRIGGER subscriptions_ins AFTER INSERT ON subscriptions
+  BEGIN UPDATE search_meta SET value = value + 1 WHERE key = 'subscriptions'; END;
+CREATE TRIGGER subscriptions_upd AFTER UPDATE ON subscriptions
+  BEGIN UPDATE search_meta SET value = value + 1 WHERE key = 'subscriptions'; END;
+CREATE TRIGGER subscriptions_del AFTER DELETE ON subscriptions
+  BEGIN UPDATE search_meta SET value = value + 1 WHERE key = 'subscriptions'; END;
+CREATE INDEX subscriptions_created ON subscriptions (created_at, id);
+`;
+
 /** MIGRATIONS[i] takes the schema from version i to i + 1. Append only. */
-const MIGRATIONS: readonly string[] = [V1];
+const MIGRATIONS: readonly string[] = [V1, V2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -6,6 +6,7 @@ import { parseQuery, type QueryNode } from '@radar/core';
 import { describeSearchIndexConformance } from '../conformance';
 import { CORPUS, corpusDoc, makeSubscription } from '../conformance/corpus';
 import { InvalidCursorError } from './cursor';
+import { SCHEMA_VERSION } from './schema';
 import { SqliteSearchIndex } from './sqlite-search-index.adapter';
 
 const dirs: string[] = [];
@@ -38,7 +39,7 @@ describe('SqliteSearchIndex (SQLite specifics)', () => {
     const raw = new BetterSqlite3(file, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.pragma('user_version', { simple: true })).toBe(1);
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     } finally {
       raw.close();
     }

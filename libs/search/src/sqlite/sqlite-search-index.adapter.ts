@@ -16,31 +16,29 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import {
-  matchesPrepared,
-  parseQuery,
-  prepareDocument,
-  type Alert,
-  type QueryNode,
-  type RadarDocument,
-  type Subscription,
-} from '@radar/core';
+import type { Alert, AlertState, QueryNode, RadarDocument, Subscription } from '@radar/core';
+import { bucketsFromSlots, histogramTimeZone, isUtc } from '../histogram';
 import {
   FACET_NAMES,
   SearchIndex,
   type AlertFilter,
   type AlertPage,
+  type BulkUpsertItem,
   type Delivery,
   type FacetName,
+  type HistogramBucket,
+  type HistogramRequest,
   type SearchHit,
   type SearchRequest,
   type SearchResult,
+  type SubscriptionFilter,
   type UpsertOutcome,
 } from '../search-index.port';
+import { SubscriptionMatcher } from '../subscription-matcher';
+import { mergeAlert } from '../alert-merge';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
 import {
   compileWhere,
-  hasRange,
   keywordValue,
   rankingExpression,
   sortableInstant,
@@ -60,18 +58,9 @@ export interface SqliteSearchIndexOptions {
 const FACET_LIMIT = 20;
 /** bm25 column weights: title, summary, body. */
 const BM25_WEIGHTS = '10.0, 4.0, 1.0';
-/** Parsed subscription queries with a range are re-parsed after this long (relative `now`). */
-const RANGE_QUERY_TTL_MS = 60_000;
 const STATEMENT_CACHE_SIZE = 256;
-
-type Prepared = ReturnType<typeof prepareDocument>;
-
-interface CachedQuery {
-  query: string;
-  /** `null`: the stored query does not parse; it never matches. */
-  ast: QueryNode | null;
-  expiresAt: number;
-}
+/** Documents per write transaction in `upsertDocuments`. */
+const BULK_CHUNK = 1000;
 
 interface DocRow {
   doc_key: number;
@@ -114,23 +103,11 @@ function alertTags(alert: Alert): [string, string][] {
   return tags;
 }
 
-/** JSON with object keys sorted, for "did anything change" comparisons. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const obj = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, obj[k]]),
-    );
-  });
-}
-
 export class SqliteSearchIndex extends SearchIndex {
   private db: Database | undefined;
   private readonly statements = new Map<string, Statement>();
-  private readonly subscriptionQueries = new Map<string, CachedQuery>();
+  /** Confirmed subscriptions, parsed and indexed; rebuilt when `search_meta.subscriptions` moves. */
+  private matcher: { version: number; matcher: SubscriptionMatcher } | undefined;
 
   constructor(private readonly options: SqliteSearchIndexOptions) {
     super();
@@ -159,7 +136,7 @@ export class SqliteSearchIndex extends SearchIndex {
 
   override async close(): Promise<void> {
     this.statements.clear();
-    this.subscriptionQueries.clear();
+    this.matcher = undefined;
     const db = this.db;
     this.db = undefined;
     if (db?.open) db.close();
@@ -168,42 +145,75 @@ export class SqliteSearchIndex extends SearchIndex {
   // ---------------------------------------------------------------- documents
 
   override async upsertDocument(doc: RadarDocument): Promise<UpsertOutcome> {
-    const db = this.conn();
-    const write = db.transaction((): UpsertOutcome => {
-      const existing = this.stmt('SELECT doc_key, content_hash FROM documents WHERE id = ?').get(doc.id) as
-        { doc_key: number; content_hash: string } | undefined;
-      if (existing && existing.content_hash === doc.contentHash) return 'unchanged';
-      const values = [
-        doc.version,
-        doc.contentHash,
-        doc.sourceId,
-        sortableInstant(doc.publishedAt) ?? '',
-        doc.docType,
-        doc.priority,
-        doc.indexedAt ?? '',
-      ];
-      let key: number;
-      if (existing) {
-        key = existing.doc_key;
-        this.stmt(
-          `UPDATE documents SET version = ?, content_hash = ?, source_id = ?, published_at = ?, doc_type = ?,
-             priority = ?, indexed_at = ? WHERE doc_key = ?`,
-        ).run(...values, key);
-        this.stmt('UPDATE document_json SET json = ? WHERE doc_key = ?').run(JSON.stringify(doc), key);
-        this.stmt('DELETE FROM docs_fts WHERE rowid = CAST(? AS INTEGER)').run(key);
-        this.stmt('DELETE FROM doc_tags WHERE doc_key = ?').run(key);
-      } else {
-        const info = this.stmt(
-          `INSERT INTO documents (id, version, content_hash, source_id, published_at, doc_type, priority, indexed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(doc.id, ...values);
-        key = Number(info.lastInsertRowid);
-        this.stmt('INSERT INTO document_json (doc_key, json) VALUES (?, ?)').run(key, JSON.stringify(doc));
-      }
-      this.indexDocument(key, doc);
-      return existing ? 'updated' : 'created';
-    });
+    const write = this.conn().transaction((): UpsertOutcome => this.writeDocument(doc));
     return write.immediate();
+  }
+
+  override async upsertDocuments(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]> {
+    const db = this.conn();
+    const out: BulkUpsertItem[] = [];
+    // Fast path: one transaction per chunk. If any document throws, the chunk rolls back and is
+    // redone with a savepoint per document, so one bad document fails alone.
+    const fast = db.transaction((batch: readonly RadarDocument[]): BulkUpsertItem[] =>
+      batch.map((doc) => ({ id: doc.id, outcome: this.writeDocument(doc) })),
+    );
+    const one = db.transaction((doc: RadarDocument): UpsertOutcome => this.writeDocument(doc));
+    const careful = db.transaction((batch: readonly RadarDocument[]): BulkUpsertItem[] =>
+      batch.map((doc): BulkUpsertItem => {
+        try {
+          return { id: doc.id, outcome: one(doc) };
+        } catch (err) {
+          return { id: String(doc?.id), outcome: 'failed', error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    for (let i = 0; i < docs.length; i += BULK_CHUNK) {
+      const batch = docs.slice(i, i + BULK_CHUNK);
+      let items: BulkUpsertItem[];
+      try {
+        items = fast.immediate(batch);
+      } catch {
+        items = careful.immediate(batch);
+      }
+      out.push(...items);
+    }
+    return out;
+  }
+
+  /** Insert or replace one document; the caller holds a write transaction. */
+  private writeDocument(doc: RadarDocument): UpsertOutcome {
+    const existing = this.stmt('SELECT doc_key, content_hash FROM documents WHERE id = ?').get(doc.id) as
+      { doc_key: number; content_hash: string } | undefined;
+    if (existing && existing.content_hash === doc.contentHash) return 'unchanged';
+    const values = [
+      doc.version,
+      doc.contentHash,
+      doc.sourceId,
+      sortableInstant(doc.publishedAt) ?? '',
+      doc.docType,
+      doc.priority,
+      doc.indexedAt ?? '',
+    ];
+    let key: number;
+    if (existing) {
+      key = existing.doc_key;
+      this.stmt(
+        `UPDATE documents SET version = ?, content_hash = ?, source_id = ?, published_at = ?, doc_type = ?,
+           priority = ?, indexed_at = ? WHERE doc_key = ?`,
+      ).run(...values, key);
+      this.stmt('UPDATE document_json SET json = ? WHERE doc_key = ?').run(JSON.stringify(doc), key);
+      this.stmt('DELETE FROM docs_fts WHERE rowid = CAST(? AS INTEGER)').run(key);
+      this.stmt('DELETE FROM doc_tags WHERE doc_key = ?').run(key);
+    } else {
+      const info = this.stmt(
+        `INSERT INTO documents (id, version, content_hash, source_id, published_at, doc_type, priority, indexed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(doc.id, ...values);
+      key = Number(info.lastInsertRowid);
+      this.stmt('INSERT INTO document_json (doc_key, json) VALUES (?, ?)').run(key, JSON.stringify(doc));
+    }
+    this.indexDocument(key, doc);
+    return existing ? 'updated' : 'created';
   }
 
   override async getDocument(id: string): Promise<RadarDocument | null> {
@@ -225,11 +235,28 @@ export class SqliteSearchIndex extends SearchIndex {
     return remove.immediate();
   }
 
+  override async *streamDocuments(batchSize = 500): AsyncIterable<RadarDocument[]> {
+    const size = Math.max(1, Math.floor(batchSize));
+    let after = -1;
+    for (;;) {
+      // One short read per batch (no transaction held across the consumer's awaits); keyset on
+      // doc_key, which an update keeps, so every document present throughout is seen once.
+      const rows = this.stmt('SELECT doc_key, json FROM document_json WHERE doc_key > ? ORDER BY doc_key LIMIT ?').all(
+        after,
+        size,
+      ) as { doc_key: number; json: string }[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].doc_key;
+      yield rows.map((r) => JSON.parse(r.json) as RadarDocument);
+      if (rows.length < size) return;
+    }
+  }
+
   /**
    * Rebuild the derived state (full-text rows and keyword tags) from the stored documents.
    * Returns the number of documents reindexed.
    */
-  async reindex(): Promise<number> {
+  override async reindex(): Promise<number> {
     const db = this.conn();
     const rebuild = db.transaction((): number => {
       db.exec("DELETE FROM doc_tags; INSERT INTO docs_fts (docs_fts) VALUES ('delete-all');");
@@ -330,9 +357,10 @@ export class SqliteSearchIndex extends SearchIndex {
         document: JSON.parse((json.get(row.doc_key) as { json: string }).json) as RadarDocument,
       }));
       const facets = this.facets(where, req.facets ?? []);
-      return { total, page, nextCursor, facets };
+      const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
+      return { total, page, nextCursor, facets, histogram };
     });
-    const { total, page, nextCursor, facets } = read.deferred();
+    const { total, page, nextCursor, facets, histogram } = read.deferred();
 
     const units = highlightUnits(req.query);
     const hits: SearchHit[] = page.map(({ document, score }) => ({
@@ -342,6 +370,7 @@ export class SqliteSearchIndex extends SearchIndex {
     }));
     const result: SearchResult = { total, hits, facets };
     if (nextCursor !== undefined) result.nextCursor = nextCursor;
+    if (histogram !== undefined) result.histogram = histogram;
     return result;
   }
 
@@ -371,6 +400,27 @@ export class SqliteSearchIndex extends SearchIndex {
     return out;
   }
 
+  /**
+   * Counts per UTC day (UTC zone) or per UTC 15-minute slot (other zones: offsets are multiples
+   * of 15 minutes), placed in local buckets in TypeScript.
+   */
+  private histogram(where: SqlFragment, req: HistogramRequest): HistogramBucket[] {
+    const zone = histogramTimeZone(req);
+    const utc = isUtc(zone);
+    const slot = utc
+      ? "substr(d.published_at, 1, 10) || 'T00:00'"
+      : "substr(d.published_at, 1, 14) || printf('%02d', (CAST(substr(d.published_at, 15, 2) AS INTEGER) / 15) * 15)";
+    const rows = this.stmt(
+      `SELECT ${slot} AS slot, count(*) AS n FROM documents d
+       WHERE d.published_at <> '' AND ${where.sql} GROUP BY slot`,
+    ).all(...where.params) as { slot: string; n: number }[];
+    return bucketsFromSlots(
+      rows.map((r) => ({ slotStartMs: Date.parse(`${r.slot}:00.000Z`), count: r.n })),
+      req.interval,
+      zone,
+    );
+  }
+
   // ---------------------------------------------------------------- subscriptions
 
   override async saveSubscription(sub: Subscription): Promise<void> {
@@ -390,7 +440,6 @@ export class SqliteSearchIndex extends SearchIndex {
       sub.createdAt,
       JSON.stringify(sub),
     );
-    this.subscriptionQueries.delete(sub.id);
   }
 
   override async getSubscription(id: string): Promise<Subscription | null> {
@@ -413,42 +462,46 @@ export class SqliteSearchIndex extends SearchIndex {
     );
   }
 
-  override async matchSubscriptions(doc: RadarDocument): Promise<Subscription[]> {
-    const rows = this.stmt("SELECT json FROM subscriptions WHERE status = 'confirmed' ORDER BY id").all() as {
-      json: string;
-    }[];
-    if (rows.length === 0) return [];
-    const prepared: Prepared = prepareDocument(doc);
-    const out: Subscription[] = [];
-    for (const row of rows) {
-      const sub = JSON.parse(row.json) as Subscription;
-      const ast = this.subscriptionAst(sub);
-      if (ast === null) continue;
-      let matched = false;
-      try {
-        matched = matchesPrepared(ast, prepared);
-      } catch {
-        matched = false;
-      }
-      if (matched) out.push(sub);
-    }
-    return out;
+  override async deleteSubscription(id: string): Promise<boolean> {
+    return this.stmt('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
   }
 
-  /** The parsed query of a subscription, cached by id + query text; `null` if it does not parse. */
-  private subscriptionAst(sub: Subscription): QueryNode | null {
-    const now = Date.now();
-    const cached = this.subscriptionQueries.get(sub.id);
-    if (cached && cached.query === sub.query && cached.expiresAt > now) return cached.ast;
-    let ast: QueryNode | null;
-    try {
-      ast = sub.query.trim() === '' ? { kind: 'all' } : parseQuery(sub.query);
-    } catch {
-      ast = null;
+  override async listSubscriptions(filter: SubscriptionFilter = {}): Promise<Subscription[]> {
+    const conds: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.email !== undefined) {
+      conds.push('email = ?');
+      params.push(filter.email);
     }
-    const expiresAt = ast !== null && hasRange(ast) ? now + RANGE_QUERY_TTL_MS : Number.POSITIVE_INFINITY;
-    this.subscriptionQueries.set(sub.id, { query: sub.query, ast, expiresAt });
-    return ast;
+    if (filter.status !== undefined) {
+      conds.push('status = ?');
+      params.push(filter.status);
+    }
+    const rows = this.stmt(
+      `SELECT json FROM subscriptions WHERE ${conds.length > 0 ? conds.join(' AND ') : '1'} ORDER BY created_at, id`,
+    ).all(...params) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as Subscription);
+  }
+
+  override async matchSubscriptions(doc: RadarDocument): Promise<Subscription[]> {
+    return this.subscriptionMatcher().match(doc);
+  }
+
+  /** The matcher over confirmed subscriptions, rebuilt when any connection changed one. */
+  private subscriptionMatcher(): SubscriptionMatcher {
+    const row = this.stmt("SELECT value FROM search_meta WHERE key = 'subscriptions'").get() as { value: number };
+    if (this.matcher === undefined || this.matcher.version !== row.value) {
+      const read = this.conn().transaction(() => ({
+        version: (this.stmt("SELECT value FROM search_meta WHERE key = 'subscriptions'").get() as { value: number })
+          .value,
+        rows: this.stmt("SELECT json FROM subscriptions WHERE status = 'confirmed' ORDER BY id").all() as {
+          json: string;
+        }[],
+      }));
+      const { version, rows } = read.deferred();
+      this.matcher = { version, matcher: new SubscriptionMatcher(rows.map((r) => JSON.parse(r.json) as Subscription)) };
+    }
+    return this.matcher.matcher;
   }
 
   private oneSubscription(sql: string, ...params: SqlValue[]): Subscription | null {
@@ -462,16 +515,8 @@ export class SqliteSearchIndex extends SearchIndex {
     const db = this.conn();
     const write = db.transaction((): UpsertOutcome => {
       const row = this.stmt('SELECT json FROM alerts WHERE id = ?').get(alert.id) as { json: string } | undefined;
-      let next = alert;
-      if (row) {
-        const existing = JSON.parse(row.json) as Alert;
-        next = { ...alert, createdAt: existing.createdAt, state: existing.state };
-        const strip = (a: Alert): Omit<Alert, 'updatedAt'> => {
-          const { updatedAt: _ignored, ...rest } = a;
-          return rest;
-        };
-        if (canonicalJson(strip(next)) === canonicalJson(strip(existing))) return 'unchanged';
-      }
+      const next = mergeAlert(alert, row ? (JSON.parse(row.json) as Alert) : null);
+      if (next === null) return 'unchanged';
       this.stmt(
         `INSERT INTO alerts (id, document_id, created_at, updated_at, state, priority, doc_type, published_at, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -493,6 +538,19 @@ export class SqliteSearchIndex extends SearchIndex {
       const tag = this.stmt('INSERT OR IGNORE INTO alert_tags (alert_id, field, value) VALUES (?, ?, ?)');
       for (const [field, value] of alertTags(next)) tag.run(next.id, field, keywordValue(value));
       return row ? 'updated' : 'created';
+    });
+    return write.immediate();
+  }
+
+  override async setAlertState(id: string, state: AlertState, by?: string): Promise<Alert | null> {
+    const write = this.conn().transaction((): Alert | null => {
+      const row = this.stmt('SELECT json FROM alerts WHERE id = ?').get(id) as { json: string } | undefined;
+      if (!row) return null;
+      const { stateChangedBy: _previous, ...rest } = JSON.parse(row.json) as Alert;
+      const next: Alert = { ...rest, state, stateChangedAt: new Date().toISOString() };
+      if (by !== undefined) next.stateChangedBy = by;
+      this.stmt('UPDATE alerts SET state = ?, json = ? WHERE id = ?').run(state, JSON.stringify(next), id);
+      return next;
     });
     return write.immediate();
   }
