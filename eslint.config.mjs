@@ -24,6 +24,7 @@ export default tseslint.config(
       'libs/config/**',
       'libs/testing/**',
       'libs/runtime/src/boot.ts',
+      'apps/cli/src/main.ts',
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       '**/*.e2e-spec.ts',

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { classifyCommand, openInput } from './classify.command';
+import { RadarConfig } from '@radar/config';
+import { crawlOnceCommand, parseFeedCommand } from './crawl.commands';
 import { evalCommand } from './eval.command';
 
 const HELP = `radar: Policy Radar command line
@@ -10,6 +12,14 @@ Usage:
   radar eval --gold FILE [--json]
                                  score the classifier on labelled JSON Lines
                                  {id, title, text, labels, policy_action}
+  radar parse-feed FILE          parse a local RSS/Atom/RDF/JSON Feed file; prints its title, link
+                                 and items as JSON (exit 2 when it is not a feed)
+  radar crawl-once --source ID   fetch and parse one configured source once (SOURCES_FILE or the
+                                 built-in catalogue); prints classified documents as JSON Lines
+  radar crawl-once --url URL [--kind KIND] [--allow-private-network]
+                                 the same for any URL (kind: rss, atom, rdf, jsonfeed,
+                                 federal-register, regulations-gov, congress, bill-status, page-watch)
+                                 crawl-once uses Redis at REDIS_URL for the per-host politeness gate
   radar --help                   this text
 
 Run the system itself with \`npm start\` (see README.md).
@@ -34,6 +44,28 @@ export async function main(argv: string[]): Promise<number> {
       });
       if (!values.gold) throw new UsageError('eval needs --gold FILE');
       return evalCommand(values.gold, values.json ?? false, process.stdout, process.stderr);
+    }
+    case 'parse-feed': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new UsageError('parse-feed takes one FILE');
+      return parseFeedCommand(positionals[0], process.stdout, process.stderr);
+    }
+    case 'crawl-once': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          source: { type: 'string' },
+          url: { type: 'string' },
+          kind: { type: 'string' },
+          'allow-private-network': { type: 'boolean', default: false },
+        },
+      });
+      if (!values.source === !values.url) throw new UsageError('crawl-once needs --source ID or --url URL');
+      return crawlOnceCommand(
+        { sourceId: values.source, url: values.url, kind: values.kind },
+        RadarConfig.fromEnv(process.env),
+        process.stdout,
+      );
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

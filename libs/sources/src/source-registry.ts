@@ -10,6 +10,12 @@ const API_KEYS: Partial<Record<Source['kind'], { setting: string; value: (c: Rad
   congress: { setting: 'CONGRESS_GOV_API_KEY', value: (c) => c.congressGovApiKey },
 };
 
+/** Request headers that carry the API key of a source's kind, if it uses one and the key is set. */
+export function apiKeyHeadersFor(config: RadarConfig, source: Source): Record<string, string> {
+  const key = API_KEYS[source.kind]?.value(config);
+  return key ? { 'x-api-key': key } : {};
+}
+
 /** The configured sources, loaded and validated once at boot (a bad file stops the boot). */
 @Injectable()
 export class SourceRegistry {
@@ -57,7 +63,6 @@ export class SourceRegistry {
 
   /** Request headers that carry the source's API key, if its kind uses one. */
   apiKeyHeaders(source: Source): Record<string, string> {
-    const key = API_KEYS[source.kind]?.value(this.config);
-    return key ? { 'x-api-key': key } : {};
+    return apiKeyHeadersFor(this.config, source);
   }
 }
