@@ -206,4 +206,30 @@ describe('pipeline, end to end', () => {
     expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);
     expect(smtp.to(subscriber)).toHaveLength(2);
   });
+
+  it('triages an alert and charts documents by day', async () => {
+    const [alert] = (await getJson('/api/alerts')).body.alerts;
+    const res = await fetch(`${api}/api/alerts/${alert.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'reviewed', by: 'policy-team@example.org' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id: alert.id,
+      state: 'reviewed',
+      stateChangedBy: 'policy-team@example.org',
+    });
+    expect((await getJson('/api/alerts?state=reviewed')).body.alerts).toHaveLength(1);
+    const bad = await fetch(`${api}/api/alerts/${alert.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'archived' }),
+    });
+    expect(bad.status).toBe(400);
+
+    const chart = await getJson('/api/search?q=&histogram=day&tz=America/New_York');
+    expect(chart.body.histogram).toEqual([{ key: '2026-11-23', count: 2 }]);
+    expect((await getJson('/api/search?q=&histogram=day&tz=Mars/Olympus')).status).toBe(400);
+  });
 });

@@ -1,12 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { QuerySyntaxError } from '@radar/core';
-import { InvalidCursorError } from '@radar/search';
+import { InvalidCursorError, InvalidSearchRequestError } from '@radar/search';
 import type { Response } from 'express';
 
-/** A malformed query or cursor is the client's mistake: 400 (with the position of a query error). */
-@Catch(QuerySyntaxError, InvalidCursorError)
+/** A malformed query, cursor or search option (an unknown time zone) is the client's mistake: 400 (with the position of a query error). */
+@Catch(QuerySyntaxError, InvalidCursorError, InvalidSearchRequestError)
 export class ClientInputErrorFilter implements ExceptionFilter {
-  catch(error: QuerySyntaxError | InvalidCursorError, host: ArgumentsHost): void {
+  catch(error: QuerySyntaxError | InvalidCursorError | InvalidSearchRequestError, host: ArgumentsHost): void {
     const position = error instanceof QuerySyntaxError ? error.position : undefined;
     host
       .switchToHttp()

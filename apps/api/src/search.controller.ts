@@ -1,5 +1,5 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ALERT_STATES, DOC_TYPES, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
+import { Body, Controller, Get, NotFoundException, Param, Patch, Query } from '@nestjs/common';
+import { Alert, ALERT_STATES, DOC_TYPES, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
 import { AlertPage, FACET_NAMES, SearchIndex, SearchResult } from '@radar/search';
 import { z } from 'zod';
 import { validate } from './validation';
@@ -17,6 +17,13 @@ const searchParams = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').map((f) => f.trim()) : [...FACET_NAMES]))
     .pipe(z.array(z.enum(FACET_NAMES))),
+  histogram: z.enum(['day', 'week', 'month']).optional(),
+  tz: z.string().max(64).optional(),
+});
+
+const triageBody = z.object({
+  state: z.enum(ALERT_STATES),
+  by: z.string().trim().min(1).max(200).optional(),
 });
 
 const alertParams = z.object({
@@ -46,6 +53,7 @@ export class SearchController {
       limit: params.limit,
       cursor: params.cursor,
       facets: params.facets,
+      histogram: params.histogram ? { interval: params.histogram, timeZone: params.tz } : undefined,
     });
   }
 
@@ -62,5 +70,14 @@ export class SearchController {
     const params = validate(alertParams, raw);
     const since = params.since ? new Date(params.since).toISOString() : undefined;
     return this.index.listAlerts({ ...params, since });
+  }
+
+  /** Triage: new, reviewed, dismissed or acted, with who and when. */
+  @Patch('alerts/:id')
+  async triage(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
+    const { state, by } = validate(triageBody, body ?? {});
+    const alert = await this.index.setAlertState(id, state, by);
+    if (!alert) throw new NotFoundException(`no alert with id ${id}`);
+    return alert;
   }
 }

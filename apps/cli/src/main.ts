@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { classifyCommand, openInput } from './classify.command';
 import { RadarConfig } from '@radar/config';
+import { reindexSearch } from '@radar/search';
 import { crawlOnceCommand, parseFeedCommand } from './crawl.commands';
 import { evalCommand } from './eval.command';
 
@@ -20,6 +21,8 @@ Usage:
                                  the same for any URL (kind: rss, atom, rdf, jsonfeed,
                                  federal-register, regulations-gov, congress, bill-status, page-watch)
                                  crawl-once uses Redis at REDIS_URL for the per-host politeness gate
+  radar reindex                  rebuild the search index from the stored documents (Elasticsearch:
+                                 a new index version, then an atomic alias swap)
   radar --help                   this text
 
 Run the system itself with \`npm start\` (see README.md).
@@ -44,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
       });
       if (!values.gold) throw new UsageError('eval needs --gold FILE');
       return evalCommand(values.gold, values.json ?? false, process.stdout, process.stderr);
+    }
+    case 'reindex': {
+      const count = await reindexSearch(RadarConfig.fromEnv(process.env));
+      process.stdout.write(`reindexed ${count} documents\n`);
+      return 0;
     }
     case 'parse-feed': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

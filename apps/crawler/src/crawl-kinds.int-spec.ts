@@ -140,7 +140,10 @@ describe('crawling every source kind (loopback HTTP, real Redis and SQLite)', ()
   it('fetches the article for a summary-only item, and keeps the summary when the page is refused', async () => {
     const article = `<html><head><title>Grid rule</title><link rel="canonical" href="${server.url}/news/grid?utm_source=x">
       </head><body><article><h1>Grid rule</h1>${'<p>The commission adopted a final rule on transmission planning for grid resilience. </p>'.repeat(8)}</article></body></html>`;
-    server.set('/news/grid?utm_source=rss&utm_medium=feed', { headers: { 'content-type': 'text/html' }, body: article });
+    server.set('/news/grid?utm_source=rss&utm_medium=feed', {
+      headers: { 'content-type': 'text/html' },
+      body: article,
+    });
     server.set('/robots.txt', {
       headers: { 'content-type': 'text/plain' },
       body: 'User-agent: *\nDisallow: /private/\n',
