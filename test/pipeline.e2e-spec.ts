@@ -207,6 +207,46 @@ describe('pipeline, end to end', () => {
     expect(smtp.to(subscriber)).toHaveLength(2);
   });
 
+  it('exposes Prometheus metrics for the whole pipeline', async () => {
+    const res = await fetch(`${api}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/^radar_documents 2$/m);
+    expect(text).toMatch(/^radar_queue_jobs\{queue="ingest",state="waiting"\} 0$/m);
+    expect(text).toMatch(/^radar_crawl_outcomes_total\{status="fetched"\} [1-9]/m);
+    expect(text).toMatch(/^radar_documents_ingested_total\{outcome="created"\} 2$/m);
+    expect(text).toMatch(/^radar_emails_total\{outcome="sent"\} 2$/m);
+    expect(text).toMatch(/^radar_alerts_total\{outcome="created"\} 1$/m);
+    expect(text).toMatch(/^radar_classification_seconds_count [1-9]/m);
+    expect(text).toMatch(/^radar_alert_latency_seconds_count 1$/m);
+    expect(text).toMatch(/^radar_sources\{status="ok"\} 1$/m);
+    expect((await fetch(`${api}/health/live`)).status).toBe(200);
+    expect((await getJson('/health/ready')).body).toMatchObject({ status: 'ok' });
+  });
+
+  it('records tag feedback on a document, with field errors for a bad request', async () => {
+    const [alert] = (await getJson('/api/alerts')).body.alerts;
+    const post = (id: string, body: unknown) =>
+      fetch(`${api}/api/documents/${id}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const res = await post(alert.documentId, { kind: 'wrong_tag', label: 'nuclear-energy', by: 'analyst' });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({
+      documentId: alert.documentId,
+      kind: 'wrong_tag',
+      label: 'nuclear-energy',
+    });
+    const bad = await post(alert.documentId, { kind: 'typo', label: 'warp-drives' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toHaveLength(2);
+    expect((await post('no-such-document', { kind: 'missing_tag', label: 'solar' })).status).toBe(404);
+    expect((await getJson(`/api/feedback?documentId=${alert.documentId}`)).body.feedback).toHaveLength(1);
+  });
+
   it('triages an alert and charts documents by day', async () => {
     const [alert] = (await getJson('/api/alerts')).body.alerts;
     const res = await fetch(`${api}/api/alerts/${alert.id}`, {

@@ -4,7 +4,9 @@ import { MailModule } from '@radar/mail';
 import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
 import { SourcesModule } from '@radar/sources';
+import { FeedbackController } from './feedback.controller';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { OutboxController } from './outbox.controller';
 import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
@@ -18,9 +20,11 @@ import { WebController } from './web.controller';
   imports: [QueueModule, SearchModule, MailModule, SourcesModule],
   controllers: [
     SearchController,
+    FeedbackController,
     SourcesController,
     SubscriptionsController,
     HealthController,
+    MetricsController,
     OutboxController,
     WebController,
   ],

@@ -2,7 +2,7 @@ import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
 import { JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
 
-/** Liveness and readiness in one: 200 when Redis and the index both answer, 503 otherwise. */
+/** Readiness: 200 when Redis and the index both answer, 503 otherwise; liveness: the process answers. */
 @Controller()
 export class HealthController {
   constructor(
@@ -10,7 +10,13 @@ export class HealthController {
     private readonly queue: JobQueue,
   ) {}
 
-  @Get('health')
+  /** The process is up (no dependency checked): for liveness probes. */
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get(['health', 'health/ready'])
   async health(): Promise<Record<string, unknown>> {
     const [redis, documents] = await Promise.allSettled([this.queue.ping(), this.index.count()]);
     const body = {

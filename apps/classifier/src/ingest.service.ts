@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { classify } from '@radar/classify';
 import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
 import { diffPage, extractIdentifiers, isEmptyIdentifiers, mergeIdentifiers } from '@radar/crawl';
 import { JobName, JobQueue } from '@radar/queue';
+import { MetricsStore } from '@radar/metrics';
 import { SearchIndex } from '@radar/search';
+import { classifyContent } from './document-classification';
 
 export type IngestOutcome =
   | { status: 'unchanged'; documentId: string; version: number }
@@ -21,6 +22,7 @@ export class IngestService {
   constructor(
     private readonly index: SearchIndex,
     private readonly queue: JobQueue,
+    private readonly metrics: MetricsStore,
   ) {}
 
   async ingest(item: RawItem, sourceName: string): Promise<IngestOutcome> {
@@ -32,23 +34,16 @@ export class IngestService {
       await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: existing.version });
       return { status: 'unchanged', documentId: id, version: existing.version };
     }
-    const classification = classify({
-      title: item.title,
-      summary: item.summary,
-      body: item.body,
-      url: item.url,
-      sourceId: item.sourceId,
-    });
+    const hints =
+      item.docTypeHint || item.agencies?.length ? { docType: item.docTypeHint, agencies: item.agencies } : undefined;
+    const started = process.hrtime.bigint();
+    const classification = classifyContent({ ...item, hints });
+    await this.metrics.observe('radar_classification_seconds', Number(process.hrtime.bigint() - started) / 1e9);
     const now = new Date().toISOString();
     const identifiers = mergeIdentifiers(
       item.identifiers,
       extractIdentifiers(`${item.title}\n${item.summary}\n${item.body}`),
     );
-    // What the source itself states wins over what the text suggests.
-    if (item.docTypeHint) classification.docType = item.docTypeHint;
-    if (item.agencies?.length) {
-      classification.agencies = [...new Set([...item.agencies, ...classification.agencies])];
-    }
     const diff =
       item.diff ?? (existing ? diffPage(existing.body.split('\n'), item.body.split('\n'), false) : undefined);
     const doc: RadarDocument = {
@@ -67,8 +62,10 @@ export class IngestService {
       ...classification,
       identifiers: isEmptyIdentifiers(identifiers) ? undefined : identifiers,
       diff: diff && (diff.added.length || diff.removed.length) ? diff : undefined,
+      hints,
     };
     const outcome = await this.index.upsertDocument(doc);
+    await this.metrics.increment('radar_documents_ingested_total', { outcome });
     await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });
     this.logger.log(
       `document=${id} source=${item.sourceId} ${outcome} v${doc.version} sectors=${doc.subSectors.map((s) => s.id).join(',') || '-'}`,

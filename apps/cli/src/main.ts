@@ -4,6 +4,7 @@ import { RadarConfig } from '@radar/config';
 import { reindexSearch } from '@radar/search';
 import { crawlOnceCommand, parseFeedCommand } from './crawl.commands';
 import { evalCommand } from './eval.command';
+import { evalFeedbackCommand, feedbackCommand, reclassifyCommand } from './feedback.commands';
 
 const HELP = `radar: Policy Radar command line
 
@@ -21,6 +22,11 @@ Usage:
                                  the same for any URL (kind: rss, atom, rdf, jsonfeed,
                                  federal-register, regulations-gov, congress, bill-status, page-watch)
                                  crawl-once uses Redis at REDIS_URL for the per-host politeness gate
+  radar eval --feedback [--json] score the current classifier on recorded tag feedback
+  radar feedback --document ID (--wrong LABEL | --missing LABEL) [--note TEXT] [--by NAME]
+                                 record that a document's sub-sector tag is wrong or missing
+  radar reclassify [--dry-run]   re-tag stored documents after a vocabulary change; writes only
+                                 documents whose tags changed (progress on stderr)
   radar reindex                  rebuild the search index from the stored documents (Elasticsearch:
                                  a new index version, then an atomic alias swap)
   radar --help                   this text
@@ -43,10 +49,51 @@ export async function main(argv: string[]): Promise<number> {
     case 'eval': {
       const { values } = parseArgs({
         args: rest,
-        options: { gold: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: {
+          gold: { type: 'string' },
+          feedback: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
       });
-      if (!values.gold) throw new UsageError('eval needs --gold FILE');
+      if (values.feedback)
+        return evalFeedbackCommand(RadarConfig.fromEnv(process.env), values.json ?? false, process.stdout);
+      if (!values.gold) throw new UsageError('eval needs --gold FILE or --feedback');
       return evalCommand(values.gold, values.json ?? false, process.stdout, process.stderr);
+    }
+    case 'feedback': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          document: { type: 'string' },
+          wrong: { type: 'string' },
+          missing: { type: 'string' },
+          note: { type: 'string' },
+          by: { type: 'string' },
+        },
+      });
+      if (!values.document || !values.wrong === !values.missing) {
+        throw new UsageError('feedback needs --document ID and one of --wrong LABEL or --missing LABEL');
+      }
+      return feedbackCommand(
+        RadarConfig.fromEnv(process.env),
+        {
+          documentId: values.document,
+          kind: values.wrong ? 'wrong_tag' : 'missing_tag',
+          label: (values.wrong ?? values.missing)!,
+          note: values.note,
+          by: values.by,
+        },
+        process.stdout,
+      );
+    }
+    case 'reclassify': {
+      const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean', default: false } } });
+      return reclassifyCommand(
+        RadarConfig.fromEnv(process.env),
+        values['dry-run'] ?? false,
+        process.stdout,
+        process.stderr,
+      );
     }
     case 'reindex': {
       const count = await reindexSearch(RadarConfig.fromEnv(process.env));

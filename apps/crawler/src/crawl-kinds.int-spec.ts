@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@radar/config';
+import { MetricsModule } from '@radar/metrics';
 import { classify } from '@radar/classify';
 import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
 import { JobName, QueueModule, QueueName } from '@radar/queue';
@@ -89,7 +90,7 @@ describe('crawling every source kind (loopback HTTP, real Redis and SQLite)', ()
       return { SOURCES_FILE: file };
     });
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(env.config), QueueModule, SourcesModule, SearchModule],
+      imports: [ConfigModule.forRoot(env.config), MetricsModule, QueueModule, SourcesModule, SearchModule],
       providers: [CrawlService, ArticleService, HttpFetcher],
     }).compile();
     await moduleRef.init();

@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@radar/config';
+import { MetricsModule } from '@radar/metrics';
 import { PermanentJobError, QueueModule, QueueName } from '@radar/queue';
 
 import { createTestEnv, FixtureHttpServer, TestEnv } from '@radar/testing';
@@ -44,7 +45,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
       return { SOURCES_FILE: file, FETCH_MAX_BYTES: '4096' };
     });
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(env.config), QueueModule, SourcesModule, SearchModule],
+      imports: [ConfigModule.forRoot(env.config), MetricsModule, QueueModule, SourcesModule, SearchModule],
       providers: [CrawlService, HttpFetcher, CrawlScheduleService, SchedulerRegistry],
     }).compile();
     await moduleRef.init();

@@ -4,6 +4,7 @@ import { contentHash, documentId, RawItem } from '@radar/core';
 import { decodeFeed, diffPage, isMeaningfulChange, pageText, parseSourceBody, SourceParseError } from '@radar/crawl';
 import { JobName, JobQueue, PermanentJobError, RescheduleJobError } from '@radar/queue';
 import { CrawlState, nextInterval, Source, SourceRegistry, SourceStateStore } from '@radar/sources';
+import { MetricsStore } from '@radar/metrics';
 import { SearchIndex } from '@radar/search';
 import { FetchResult, HttpFetcher, HttpStatusError, isPermanentFetchError } from './http-fetcher.adapter';
 
@@ -29,6 +30,7 @@ export class CrawlService {
     private readonly fetcher: HttpFetcher,
     private readonly queue: JobQueue,
     private readonly index: SearchIndex,
+    private readonly metrics: MetricsStore,
   ) {}
 
   /** Sources whose next check is due, for the schedule to enqueue. */
@@ -60,10 +62,15 @@ export class CrawlService {
     const state = await this.state.get(source.id);
     try {
       const outcome = await this.fetchAndEnqueue(source, state, now);
+      await this.metrics.increment('radar_crawl_outcomes_total', { status: outcome.status });
       return outcome;
     } catch (error) {
       // Host busy or cooling down: not a failure of the source; the job is delayed (no attempt used).
-      if (error instanceof RescheduleJobError) throw error;
+      if (error instanceof RescheduleJobError) {
+        await this.metrics.increment('radar_crawl_outcomes_total', { status: 'rescheduled' });
+        throw error;
+      }
+      await this.metrics.increment('radar_crawl_outcomes_total', { status: 'error' });
       await this.recordFailure(source, state, error as Error, now);
       const permanent = error instanceof SourceParseError || isPermanentFetchError(error);
       if (permanent) throw new PermanentJobError(`source ${source.id}: ${(error as Error).message}`);

@@ -3,6 +3,7 @@ import { RadarConfig } from '@radar/config';
 import { alertFromDocument, defaultTaxonomy, isAlertworthy } from '@radar/core';
 import { renderAlertEmail } from '@radar/mail';
 import { JobName, JobQueue } from '@radar/queue';
+import { MetricsStore } from '@radar/metrics';
 import { SearchIndex, UpsertOutcome } from '@radar/search';
 
 export type MatchOutcome =
@@ -27,6 +28,7 @@ export class AlertService {
     private readonly config: RadarConfig,
     private readonly index: SearchIndex,
     private readonly queue: JobQueue,
+    private readonly metrics: MetricsStore,
   ) {}
 
   async handleDocument(documentId: string): Promise<MatchOutcome> {
@@ -35,6 +37,10 @@ export class AlertService {
     if (!isAlertworthy(doc)) return { status: 'skipped', reason: 'reports no policy action in a sub-sector' };
     const alert = alertFromDocument(doc, new Date().toISOString());
     const outcome = await this.index.upsertAlert(alert);
+    await this.metrics.increment('radar_alerts_total', { outcome });
+    if (outcome === 'created') {
+      await this.metrics.observe('radar_alert_latency_seconds', (Date.now() - Date.parse(doc.fetchedAt)) / 1000);
+    }
     const subscriptions = await this.index.matchSubscriptions(doc);
     let emails = 0;
     for (const subscription of subscriptions) {

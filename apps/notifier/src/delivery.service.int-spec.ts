@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RadarConfig } from '@radar/config';
 import type { Subscription } from '@radar/core';
 import { OutboxMailTransport, renderConfirmation, SmtpMailTransport } from '@radar/mail';
 import { PermanentJobError, SendEmailPayload } from '@radar/queue';
 import { SqliteSearchIndex } from '@radar/search';
-import { TestSmtpServer } from '@radar/testing';
+import { createTestEnv, TestSmtpServer } from '@radar/testing';
+import { MetricsStore } from '@radar/metrics';
 import { DeliveryService } from './delivery.service';
 
 describe('DeliveryService (real SMTP server, real SQLite)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'radar-delivery-'));
-  const config = RadarConfig.fromEnv({ DATA_DIR: dir, MAIL_FROM: 'Radar <radar@example.org>' });
+  const env = createTestEnv({ MAIL_FROM: 'Radar <radar@example.org>' });
+  const { config, dataDir: dir } = env;
+  const metrics = new MetricsStore(config);
   let smtp: TestSmtpServer;
   let index: SqliteSearchIndex;
   let transport: SmtpMailTransport;
@@ -37,14 +36,15 @@ describe('DeliveryService (real SMTP server, real SQLite)', () => {
     index = new SqliteSearchIndex({ file: join(dir, 'radar.sqlite') });
     await index.init();
     transport = new SmtpMailTransport(smtp.url);
-    service = new DeliveryService(config, index, transport);
+    service = new DeliveryService(config, index, transport, metrics);
   });
 
   afterAll(async () => {
     await transport.close();
     await index.close();
     await smtp.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await metrics.onModuleDestroy();
+    await env.cleanup();
   });
 
   it('sends once per delivery id, however often the job runs', async () => {
@@ -92,11 +92,17 @@ describe('DeliveryService (real SMTP server, real SQLite)', () => {
     expect(await index.getDelivery('alert.dave.doc1')).toBeNull();
     smtp.rejectWith = undefined;
     expect(await service.deliver(payload('alert.dave.doc1', sub))).toEqual({ status: 'sent' });
+    const emails = (await metrics.snapshot()).counters.filter((c) => c.name === 'radar_emails_total');
+    expect(Object.fromEntries(emails.map((c) => [c.labels.outcome, c.value]))).toEqual({
+      sent: 3,
+      refused: 1,
+      failed: 1,
+    });
   });
 
   it('writes to the outbox atomically when no SMTP server is configured', async () => {
     const outbox = new OutboxMailTransport(join(dir, 'outbox'));
-    const viaOutbox = new DeliveryService(config, index, outbox);
+    const viaOutbox = new DeliveryService(config, index, outbox, metrics);
     const sub = subscription('erin', 'confirmed');
     await index.saveSubscription(sub);
     await viaOutbox.deliver(payload('alert.erin.doc1', sub));

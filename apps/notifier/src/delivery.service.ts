@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RadarConfig } from '@radar/config';
 import { MailTransport, PermanentMailError } from '@radar/mail';
 import { PermanentJobError, SendEmailPayload } from '@radar/queue';
+import { MetricsStore } from '@radar/metrics';
 import { SearchIndex } from '@radar/search';
 
 export type DeliveryOutcome = { status: 'sent' } | { status: 'skipped'; reason: string };
@@ -18,6 +19,7 @@ export class DeliveryService {
     private readonly config: RadarConfig,
     private readonly index: SearchIndex,
     private readonly transport: MailTransport,
+    private readonly metrics: MetricsStore,
   ) {}
 
   async deliver({ deliveryId, subscriptionId, message }: SendEmailPayload): Promise<DeliveryOutcome> {
@@ -34,9 +36,13 @@ export class DeliveryService {
         messageId: `<${deliveryId}@policy-radar>`,
       });
     } catch (error) {
+      await this.metrics.increment('radar_emails_total', {
+        outcome: error instanceof PermanentMailError ? 'refused' : 'failed',
+      });
       if (error instanceof PermanentMailError) throw new PermanentJobError(error.message);
       throw error;
     }
+    await this.metrics.increment('radar_emails_total', { outcome: 'sent' });
     await this.index.recordDelivery({
       id: deliveryId,
       subscriptionId,

@@ -23,7 +23,7 @@ import {
   PolicyEventKind,
 } from './events';
 import { isShouting, PhraseMatch } from './matcher';
-import { tokenStream } from './normalize';
+import { tokenIds } from './normalize';
 
 export interface ClassifyInput {
   title: string;
@@ -111,21 +111,53 @@ const overlaps = (a: Span, b: Span): boolean => a.field === b.field && a.from < 
 interface Scored {
   owner: number;
   raw: number;
-  evidence: Evidence[];
+  contributions: { c: number; h: Hit }[];
+}
+
+interface BucketScore {
+  raw: number;
+  anchor: number;
+  /** Per distinct term: its contribution and its best-placed hit (evidence candidates). */
+  contributions: { c: number; h: Hit }[];
+}
+
+/** Hits of `b` that no blocker covers and no longer live hit contains. */
+function keptHits(b: Bucket): Hit[] {
+  const hits = b.hits;
+  const blockers = b.blockers;
+  let live = hits;
+  if (blockers.length > 0) {
+    live = [];
+    for (const h of hits) {
+      let blocked = false;
+      for (const s of blockers) {
+        if (overlaps(h, s)) {
+          blocked = true;
+          break;
+        }
+      }
+      if (!blocked) live.push(h);
+    }
+  }
+  if (live.length < 2) return live;
+  const kept: Hit[] = [];
+  for (const h of live) {
+    let nested = false;
+    for (const o of live) {
+      if (o !== h && overlaps(h, o) && o.to - o.from > h.to - h.from && o.from <= h.from && o.to >= h.to) {
+        nested = true;
+        break;
+      }
+    }
+    if (!nested) kept.push(h);
+  }
+  return kept;
 }
 
 /** Scores one owner's hits: blocked and nested hits dropped, repeats damped, excludes subtracted. */
-function scoreBucket(
-  b: Bucket,
-  fields: readonly FieldMatches[],
-): { raw: number; anchor: number; evidence: Evidence[] } {
-  const live = b.hits.filter((h) => !b.blockers.some((s) => overlaps(h, s)));
-  const kept = live.filter(
-    (h) =>
-      !live.some((o) => o !== h && overlaps(h, o) && o.to - o.from > h.to - h.from && o.from <= h.from && o.to >= h.to),
-  );
+function scoreBucket(b: Bucket): BucketScore {
   const perTerm = new Map<string, { weight: number; best: number; count: number; first: Hit; firstW: number }>();
-  for (const h of kept) {
+  for (const h of keptHits(b)) {
     const pw = positionWeight(h.field, h.start);
     const t = perTerm.get(h.term);
     if (t === undefined) perTerm.set(h.term, { weight: h.weight, best: pw, count: 1, first: h, firstW: pw });
@@ -148,12 +180,16 @@ function scoreBucket(
     contributions.push({ c, h: t.first });
   }
   for (const n of b.excludes.values()) raw -= SCORING.excludePenalty * Math.min(n, SCORING.excludeCap);
+  return { raw, anchor, contributions };
+}
+
+/** The strongest contributions as evidence: built only for owners that are reported. */
+function evidenceOf(contributions: { c: number; h: Hit }[], fields: readonly FieldMatches[]): Evidence[] {
   contributions.sort((x, y) => y.c - x.c);
   const text = (f: TextField): string => fields.find((x) => x.field === f)?.text ?? '';
-  const evidence = contributions
+  return contributions
     .slice(0, SCORING.maxEvidence)
     .map(({ h }) => ({ phrase: text(h.field).slice(h.start, h.end), field: h.field, offset: h.start }));
-  return { raw, anchor, evidence };
 }
 
 function toScore(raw: number, threshold: number): number {
@@ -175,11 +211,14 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
   /** Ambiguous acronyms: kept only when the agency or a parent is also named plainly. */
   const contextFirst = new Map<number, number>();
   let seq = 0;
-  for (const { field, matches } of fields) {
-    for (const m of matches) {
-      for (const p of m.payloads) {
+  for (let fi = 0; fi < fields.length; fi++) {
+    const { field, matches } = fields[fi]!;
+    for (let mi = 0; mi < matches.length; mi++) {
+      const m = matches[mi]!;
+      const payloads = m.payloads;
+      for (let pi = 0; pi < payloads.length; pi++) {
+        const p = payloads[pi]!;
         // Object literals with a fixed shape, not spreads: this loop runs for every match.
-        const span: Span = { field, from: m.from, to: m.to };
         switch (p.kind) {
           case 'term':
           case 'goal':
@@ -193,20 +232,15 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
               term: p.term,
             });
             break;
-          case 'exclude': {
-            const b = bucket(subs, p.owner);
-            b.blockers.push(span);
-            b.excludes.set(p.term, (b.excludes.get(p.term) ?? 0) + 1);
-            break;
-          }
+          case 'exclude':
           case 'goalExclude': {
-            const b = bucket(goals, p.owner);
-            b.blockers.push(span);
+            const b = bucket(p.kind === 'exclude' ? subs : goals, p.owner);
+            b.blockers.push({ field, from: m.from, to: m.to });
             b.excludes.set(p.term, (b.excludes.get(p.term) ?? 0) + 1);
             break;
           }
           case 'mask':
-            bucket(subs, p.owner).blockers.push(span);
+            bucket(subs, p.owner).blockers.push({ field, from: m.from, to: m.to });
             break;
           case 'agency': {
             const first = p.context ? contextFirst : agencyFirst;
@@ -222,9 +256,9 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
   const scored: (Scored & { threshold: number })[] = [];
   for (const [owner, b] of subs) {
     if (b.hits.length === 0) continue;
-    const { raw, anchor, evidence } = scoreBucket(b, fields);
+    const { raw, anchor, contributions } = scoreBucket(b);
     const threshold = (tax.subSectors[owner]!.threshold ?? SCORING.threshold) * scale;
-    if (raw >= threshold && anchor >= SCORING.anchorWeight) scored.push({ owner, raw, evidence, threshold });
+    if (raw >= threshold && anchor >= SCORING.anchorWeight) scored.push({ owner, raw, contributions, threshold });
   }
   const maxRaw = scored.reduce((m, s) => Math.max(m, s.raw), 0);
   const subSectors = scored
@@ -232,7 +266,7 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
     .map((s) => ({
       id: tax.subSectors[s.owner]!.id,
       score: toScore(s.raw, s.threshold),
-      evidence: s.evidence,
+      evidence: evidenceOf(s.contributions, fields),
       raw: s.raw,
     }))
     .sort((a, b) => b.raw - a.raw || a.id.localeCompare(b.id))
@@ -241,12 +275,12 @@ function analyse(c: CompiledTaxonomy, fields: readonly FieldMatches[]): Analysis
   const advocacyGoals: ScoredTag[] = [];
   for (const [owner, b] of goals) {
     if (b.hits.length === 0) continue;
-    const { raw, anchor, evidence } = scoreBucket(b, fields);
+    const { raw, anchor, contributions } = scoreBucket(b);
     if (raw >= SCORING.goalThreshold * scale && anchor >= SCORING.anchorWeight) {
       advocacyGoals.push({
         id: tax.advocacyGoals[owner]!.id,
         score: toScore(raw, SCORING.goalThreshold * scale),
-        evidence,
+        evidence: evidenceOf(contributions, fields),
       });
     }
   }
@@ -357,13 +391,13 @@ export function classify(input: ClassifyInput, taxonomy: Taxonomy = defaultTaxon
     { field: 'summary', text: input.summary ?? '' },
     { field: 'body', text: input.body ?? '' },
   ];
-  const streams = raw.map(({ text }) => (text === '' ? undefined : tokenStream(text, c.matcher.tokenFilter)));
+  const streams = raw.map(({ text }) => (text === '' ? undefined : tokenIds(text, c.matcher.lexicon)));
   const fields: FieldMatches[] = raw.map(({ field, text }, i) => {
     const stream = streams[i];
     return {
       field,
       text,
-      matches: stream === undefined ? [] : c.matcher.scanStream(stream, { ignoreCase: isShouting(text) }),
+      matches: stream === undefined ? [] : c.matcher.scanIds(stream, { ignoreCase: isShouting(text) }),
     };
   });
 

@@ -30,6 +30,17 @@ function key(text: string, cs: boolean): string {
   return `${cs ? toks.map((t) => (/\p{Lu}/u.test(t.raw) ? t.raw : t.key)).join(' ') : toks.map((t) => t.key).join(' ')}|${cs}`;
 }
 
+function uniformPayload(p: Payload): Payload {
+  const full = {
+    kind: p.kind,
+    owner: p.owner,
+    weight: 'weight' in p ? p.weight : 0,
+    term: 'term' in p ? p.term : '',
+    context: 'context' in p ? p.context : false,
+  };
+  return full as Payload;
+}
+
 export function compileTaxonomy(tax: Taxonomy): CompiledTaxonomy {
   const hit = cache.get(tax);
   if (hit !== undefined) return hit;
@@ -88,6 +99,9 @@ export function compileTaxonomy(tax: Taxonomy): CompiledTaxonomy {
     for (const ac of a.contextAcronyms ?? [])
       specs.push({ text: ac, caseSensitive: true, payload: { kind: 'agency', owner, context: true } });
   });
+
+  // One object shape for every payload kind, so the classifier's loop over payloads stays monomorphic.
+  for (const spec of specs) spec.payload = uniformPayload(spec.payload);
 
   const compiled: CompiledTaxonomy = {
     taxonomy: tax,

@@ -66,12 +66,16 @@ export function findDates(text: string): FoundDate[] {
   return out.filter((d, i) => i === 0 || d.index >= out[i - 1]!.index + out[i - 1]!.length);
 }
 
+const HAS_DIGIT = /\d/;
+
 /**
  * First date found within `window` characters after `from`, not crossing a paragraph break
  * nor (unless `sentence` is false) the end of the sentence.
  */
 export function dateAfter(text: string, from: number, window = 160, sentence = true): string | undefined {
   let slice = text.slice(from, from + window);
+  // Every date pattern has a digit: most triggers have none nearby.
+  if (!HAS_DIGIT.test(slice)) return undefined;
   const para = slice.search(sentence ? /\n\s*\n|[.;!?]\s+(?=[A-Z(])/ : /\n\s*\n/);
   if (para >= 0) slice = slice.slice(0, para);
   const found = findDates(slice);

@@ -402,22 +402,54 @@ const COMPILED: CompiledRule[] = RULES.map((r) => ({
   global: new RegExp(r.re.source, r.cs === true ? 'g' : 'gi'),
 }));
 
-/** Prefix index: two lower-case ASCII characters (c1 * 128 + c2) -> prefixes starting with them. */
-const BY_TWO: ({ prefix: string; rule: number }[] | undefined)[] = new Array(128 * 128);
+/**
+ * Prefix index: a character trie over every rule prefix, as a dense transition table over the
+ * characters prefixes use (upper-case letters share their lower-case class, so no folding is
+ * needed while walking). State 0 is the root and doubles as "no transition".
+ */
+const CHAR_CLASS = new Uint8Array(128);
 const DOLLAR_RULES: number[] = [];
+const PREFIXES: { prefix: string; rule: number }[] = [];
 COMPILED.forEach((r, rule) => {
   for (const prefix of new Set(r.first)) {
     if (prefix === '$') {
       DOLLAR_RULES.push(rule);
       continue;
     }
-    if (prefix.length < 2 || prefix !== prefix.toLowerCase() || !/^[a-z0-9]/.test(prefix)) {
+    if (prefix.length < 2 || prefix !== prefix.toLowerCase() || !/^[a-z0-9][\x21-\x7e]*$/.test(prefix)) {
       throw new Error(`events: bad first-word prefix "${prefix}" for ${r.kind}`);
     }
-    const k = prefix.charCodeAt(0) * 128 + prefix.charCodeAt(1);
-    (BY_TWO[k] ??= []).push({ prefix, rule });
+    PREFIXES.push({ prefix, rule });
   }
 });
+let classCount = 0;
+for (const { prefix } of PREFIXES) {
+  for (let k = 0; k < prefix.length; k++) {
+    const c = prefix.charCodeAt(k);
+    if (CHAR_CLASS[c] !== 0) continue;
+    CHAR_CLASS[c] = ++classCount;
+    if (c >= 97 && c <= 122) CHAR_CLASS[c - 32] = classCount;
+  }
+}
+const STRIDE = classCount + 1;
+const trieNext: number[] = new Array<number>(STRIDE).fill(0);
+/** State -> rules with a prefix ending there (each rule once). */
+const STATE_RULES: (number[] | undefined)[] = [undefined];
+for (const { prefix, rule } of PREFIXES) {
+  let state = 0;
+  for (let k = 0; k < prefix.length; k++) {
+    const at = state * STRIDE + CHAR_CLASS[prefix.charCodeAt(k)]!;
+    if (trieNext[at] === 0) {
+      trieNext[at] = STATE_RULES.length;
+      STATE_RULES.push(undefined);
+      for (let x = 0; x < STRIDE; x++) trieNext.push(0);
+    }
+    state = trieNext[at]!;
+  }
+  const rules = (STATE_RULES[state] ??= []);
+  if (!rules.includes(rule)) rules.push(rule);
+}
+const TRIE_NEXT = Int32Array.from(trieNext);
 
 /** ASCII [A-Za-z0-9_]: the regex `\w` that decides where a `\b` is. */
 const W = new Uint8Array(128);
@@ -425,28 +457,23 @@ for (let c = 0; c < 128; c++) {
   if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) W[c] = 1;
 }
 
-const lower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
-
 /** Adds `p` to the candidates of every rule with a prefix found at `p` (a word start). */
 function tryWordStart(text: string, p: number, out: (number[] | undefined)[]): void {
   const n = text.length;
-  if (p + 1 >= n) return;
-  const c2 = text.charCodeAt(p + 1);
-  const list = c2 < 128 ? BY_TWO[lower(text.charCodeAt(p)) * 128 + lower(c2)] : undefined;
-  if (list === undefined) return;
-  for (let e = 0; e < list.length; e++) {
-    const { prefix, rule } = list[e]!;
-    if (p + prefix.length > n) continue;
-    let ok = true;
-    for (let k = 2; k < prefix.length; k++) {
-      if (lower(text.charCodeAt(p + k)) !== prefix.charCodeAt(k)) {
-        ok = false;
-        break;
-      }
+  let state = 0;
+  for (let k = p; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 128) return;
+    const cls = CHAR_CLASS[c]!;
+    if (cls === 0) return;
+    state = TRIE_NEXT[state * STRIDE + cls]!;
+    if (state === 0) return;
+    const rules = STATE_RULES[state];
+    if (rules === undefined) continue;
+    for (let e = 0; e < rules.length; e++) {
+      const at = (out[rules[e]!] ??= []);
+      if (at[at.length - 1] !== p) at.push(p);
     }
-    if (!ok) continue;
-    const at = (out[rule] ??= []);
-    if (at[at.length - 1] !== p) at.push(p);
   }
 }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { tokenize } from '@radar/core';
+import { defaultTaxonomy, tokenize } from '@radar/core';
+import { compileTaxonomy } from './compile';
 import { findEventHits, findEventHitsIn, findEventHitsReference } from './events';
-import { stem, tokenStream } from './normalize';
+import { stem, tokenIds, tokenStream } from './normalize';
 
 /** Words and punctuation that the event rules and the tokenizer care about. */
 const PIECES = [
@@ -115,6 +116,32 @@ describe('classifier fast paths match the plain implementations', () => {
         expect(findEventHits(fields)).toEqual(ref);
         expect(findEventHitsIn(fields, [tokenStream(title), tokenStream(body)])).toEqual(ref);
       }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('scanIds over tokenIds equals scanStream over tokenStream', () => {
+    const { matcher } = compileTaxonomy(defaultTaxonomy());
+    const vocab = defaultTaxonomy().subSectors.flatMap((s) => s.terms.map((t) => t.term));
+    const phrase = fc.array(fc.oneof(fc.constantFrom(...vocab, ...PIECES), fc.string({ maxLength: 8 })), {
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          text,
+          phrase.map((p) => p.join(' ')),
+        ),
+        fc.boolean(),
+        (t, shouting) => {
+          const s = shouting ? t.toUpperCase() : t;
+          const ids = tokenIds(s, matcher.lexicon);
+          expect(matcher.scanIds(ids, { ignoreCase: shouting })).toEqual(
+            matcher.scanStream(tokenStream(s, matcher.tokenFilter), { ignoreCase: shouting }),
+          );
+          expect(ids.starts).toEqual(tokenStream(s).starts);
+        },
+      ),
       { numRuns: 400 },
     );
   });

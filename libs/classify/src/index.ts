@@ -10,3 +10,4 @@ export type { PatternSpec, PhraseMatch } from './matcher';
 export { stem, matchTokens } from './normalize';
 export { readGoldJsonl, evaluate, formatEvalTable } from './evaluation';
 export type { GoldItem, EvalResult, LabelStats, EvalMistake, EvalClassifier, GoldReadError } from './evaluation';
+export * from './feedback-eval';

@@ -5,9 +5,12 @@
  * that contains a capital letter, so "NRC" matches "NRC" but not "nrc".
  */
 import {
+  buildLexicon,
   FILTER_BITS,
   filterBit,
   foldedHash,
+  IdStream,
+  Lexicon,
   MatchToken,
   matchTokens,
   TokenStream,
@@ -61,8 +64,41 @@ export class PhraseMatcher<P> {
   /** The same for first tokens only: other tokens cannot start a match. */
   private readonly rootFilter = new Uint8Array(FILTER_BITS);
 
+  /** Pattern keys as integer ids, for `tokenIds` and `scanIds`. */
+  readonly lexicon: Lexicon;
+  /** The trie over key ids: node 0 is the root; root children by id (0 = none). */
+  private readonly rootNext: Int32Array;
+  /** Deeper edges: node * idStride + id -> child node. */
+  private readonly edges = new Map<number, number>();
+  private readonly idStride: number;
+  /** Node -> its variants (empty for most inner nodes). */
+  private readonly nodeVariants: Variant<P>[][] = [];
+
   constructor(specs: Iterable<PatternSpec<P>>) {
     for (const s of specs) this.add(s);
+    const keyIds = new Map<string, number>();
+    const collect = (node: TrieNode<P>): void => {
+      for (const [key, child] of node.next) {
+        if (!keyIds.has(key)) keyIds.set(key, keyIds.size + 1);
+        collect(child);
+      }
+    };
+    collect(this.root);
+    this.lexicon = buildLexicon(keyIds);
+    this.idStride = keyIds.size + 1;
+    this.rootNext = new Int32Array(this.idStride);
+    this.nodeVariants.push(this.root.variants);
+    const number = (node: TrieNode<P>, index: number): void => {
+      for (const [key, child] of node.next) {
+        const childIndex = this.nodeVariants.length;
+        this.nodeVariants.push(child.variants);
+        const id = keyIds.get(key)!;
+        if (index === 0) this.rootNext[id] = childIndex;
+        else this.edges.set(index * this.idStride + id, childIndex);
+        number(child, childIndex);
+      }
+    };
+    number(this.root, 0);
     const mark = (node: TrieNode<P>, depth: number): void => {
       for (const [key, child] of node.next) {
         for (const form of unstemmed(key)) {
@@ -161,6 +197,37 @@ export class PhraseMatcher<P> {
         }
         if (++j >= n) break;
         node = node.next.get(keys[j]!);
+      }
+    }
+    return out;
+  }
+
+  /** `scanStream` over key ids (see `tokenIds`): same matches, integer trie walk. */
+  scanIds(stream: IdStream, opts: { ignoreCase?: boolean } = {}): PhraseMatch<P>[] {
+    const skipCs = opts.ignoreCase === true;
+    const { text, ids, starts, ends } = stream;
+    const n = ids.length;
+    const rootNext = this.rootNext;
+    const edges = this.edges;
+    const stride = this.idStride;
+    const nodeVariants = this.nodeVariants;
+    const out: PhraseMatch<P>[] = [];
+    for (let i = 0; i < n; i++) {
+      let node = rootNext[ids[i]!]!;
+      let j = i;
+      while (node !== 0) {
+        const vs = nodeVariants[node]!;
+        for (let x = 0; x < vs.length; x++) {
+          const v = vs[x]!;
+          if (v.raw !== null) {
+            if (skipCs || !rawMatchesAt(v.raw, text, starts, ends, i)) continue;
+          }
+          out.push({ from: i, to: j + 1, start: starts[i]!, end: ends[j]!, payloads: v.payloads });
+        }
+        if (++j >= n) break;
+        const id = ids[j]!;
+        if (id === 0) break;
+        node = edges.get(node * stride + id) ?? 0;
       }
     }
     return out;

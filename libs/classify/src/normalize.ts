@@ -161,6 +161,131 @@ export function tokenStream(text: string, filter?: Uint8Array): TokenStream {
   return { text, keys, starts, ends, hashes, asciiTokens };
 }
 
+/**
+ * Pattern vocabulary as integers: every stemmed pattern key has an id (>= 1), and every folded
+ * ASCII form that stems to a key (see `unstemmed`) sits in an open-addressing table keyed by
+ * `foldedHash`, so `tokenIds` finds an ASCII token's key id without slicing, folding or stemming.
+ */
+export interface Lexicon {
+  mask: number;
+  /** Slot -> foldedHash of the form (valid where `ids` is not 0). */
+  hashes: Int32Array;
+  /** Slot -> key id, 0 for an empty slot. */
+  ids: Int32Array;
+  /** Slot -> folded form, to confirm a hash hit character by character. */
+  forms: string[];
+  /** Stemmed key -> id, for tokens with non-ASCII characters. */
+  keyIds: ReadonlyMap<string, number>;
+}
+
+const ASCII_FORM = /^[a-z0-9]+$/;
+
+export function buildLexicon(keyIds: ReadonlyMap<string, number>): Lexicon {
+  const entries: { form: string; hash: number; id: number }[] = [];
+  for (const [key, id] of keyIds) {
+    for (const form of unstemmed(key)) {
+      if (ASCII_FORM.test(form)) entries.push({ form, hash: foldedHash(form), id });
+    }
+  }
+  let size = 16;
+  while (size < entries.length * 4) size *= 2;
+  const mask = size - 1;
+  const hashes = new Int32Array(size);
+  const ids = new Int32Array(size);
+  const forms: string[] = new Array<string>(size).fill('');
+  for (const e of entries) {
+    let slot = filterBit(e.hash) & mask;
+    while (ids[slot] !== 0) slot = (slot + 1) & mask;
+    hashes[slot] = e.hash;
+    ids[slot] = e.id;
+    forms[slot] = e.form;
+  }
+  return { mask, hashes, ids, forms, keyIds };
+}
+
+/** A text's tokens as pattern key ids (0 = no pattern uses this token) with offsets. */
+export interface IdStream {
+  text: string;
+  ids: number[];
+  starts: number[];
+  ends: number[];
+  /** No token contains a non-ASCII character: then every ASCII word start is a token start. */
+  asciiTokens: boolean;
+}
+
+/** Key id of the ASCII token text[start, end) whose lower-cased form hashes to `h`. */
+function asciiId(lex: Lexicon, text: string, start: number, end: number, h: number): number {
+  const { mask, hashes, ids, forms } = lex;
+  const len = end - start;
+  for (let slot = filterBit(h) & mask; ; slot = (slot + 1) & mask) {
+    const id = ids[slot]!;
+    if (id === 0) return 0;
+    if (hashes[slot] !== h) continue;
+    const form = forms[slot]!;
+    if (form.length !== len) continue;
+    let k = 0;
+    for (; k < len; k++) {
+      let c = text.charCodeAt(start + k);
+      if (c <= 90 && c >= 65) c += 32;
+      if (c !== form.charCodeAt(k)) break;
+    }
+    if (k === len) return id;
+  }
+}
+
+/**
+ * `tokenStream` for the matcher: the same tokens, each reduced to its key id in `lex` (0 when
+ * no pattern has that key), so matching compares integers and builds no strings for ASCII text.
+ */
+export function tokenIds(text: string, lex: Lexicon): IdStream {
+  const ids: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let asciiTokens = true;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c < 128) {
+      if (ASCII_WORD[c] === 0) {
+        i++;
+        continue;
+      }
+    } else {
+      const cp = text.codePointAt(i)!;
+      if (!isTokenCodePoint(cp)) {
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+    }
+    const start = i;
+    let ascii = true;
+    let h = 0;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        if (ASCII_WORD[c] === 0) break;
+        if (c <= 90 && c >= 65) c += 32;
+        h = (Math.imul(h, 31) + c) | 0;
+        i++;
+      } else {
+        const cp = text.codePointAt(i)!;
+        if (!isTokenCodePoint(cp)) break;
+        ascii = false;
+        i += cp > 0xffff ? 2 : 1;
+      }
+    }
+    starts.push(start);
+    ends.push(i);
+    if (ascii) ids.push(asciiId(lex, text, start, i, h));
+    else {
+      asciiTokens = false;
+      ids.push(lex.keyIds.get(stem(foldToken(text.slice(start, i)))) ?? 0);
+    }
+  }
+  return { text, ids, starts, ends, asciiTokens };
+}
+
 export function matchTokens(text: string): MatchToken[] {
   const s = tokenStream(text);
   return s.keys.map((key, i) => ({

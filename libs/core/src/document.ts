@@ -115,6 +115,8 @@ export interface RadarDocument extends Classification {
   identifiers?: DocumentIdentifiers;
   /** Set on versions after the first: what changed from the previous version. */
   diff?: TextDiff;
+  /** What the source itself stated (kept so a re-classification gives the same answer). */
+  hints?: { docType?: DocType; agencies?: string[] };
 }
 
 export const ALERT_STATES = ['new', 'reviewed', 'dismissed', 'acted'] as const;

@@ -6,3 +6,4 @@ export * from './query/evaluate';
 export * from './taxonomy';
 export * from './ids';
 export * from './alerts';
+export * from './feedback';

@@ -49,6 +49,18 @@ export class JobQueue {
     return Object.fromEntries(entries) as Record<QueueName, number>;
   }
 
+  /** Per queue: jobs by state and the age of the oldest waiting job (for metrics). */
+  async stats(): Promise<{ queue: QueueName; counts: Record<string, number>; oldestWaitingAgeSeconds: number }[]> {
+    const now = Date.now();
+    return Promise.all(
+      (Object.entries(this.queues) as [QueueName, Queue][]).map(async ([queue, q]) => {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+        const [oldest] = await q.getJobs(['waiting', 'prioritized'], 0, 0, true);
+        return { queue, counts, oldestWaitingAgeSeconds: oldest ? (now - oldest.timestamp) / 1000 : 0 };
+      }),
+    );
+  }
+
   /** Round trip to Redis; throws when it does not answer within the timeout. */
   async ping(timeoutMs = 2000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

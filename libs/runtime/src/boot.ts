@@ -2,6 +2,7 @@ import { DynamicModule, INestApplicationContext, Logger, LogLevel, Module, Type 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, ConfigModule, RadarConfig } from '@radar/config';
+import { MetricsModule } from '@radar/metrics';
 import { ensureRedis, RedisUnavailableError } from '@radar/queue';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -31,7 +32,7 @@ export interface RunningRadar {
 @Module({})
 class RadarRootModule {
   static register(config: RadarConfig, roles: Type[]): DynamicModule {
-    return { module: RadarRootModule, imports: [ConfigModule.forRoot(config), ...roles] };
+    return { module: RadarRootModule, imports: [ConfigModule.forRoot(config), MetricsModule, ...roles] };
   }
 }
 

@@ -2,6 +2,8 @@ import type {
   Alert,
   AlertState,
   DocType,
+  Feedback,
+  FeedbackFilter,
   Priority,
   QueryNode,
   RadarDocument,
@@ -74,12 +76,20 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
+  /** Matching documents; a lower bound when `totalIsLowerBound` is set. */
   total: number;
+  /** Set when counting stopped early: at least `total` documents match (adapters may cap counts). */
+  totalIsLowerBound?: true;
   hits: SearchHit[];
   nextCursor?: string;
   facets: Partial<Record<FacetName, { value: string; count: number }[]>>;
   /** Present when the request asked for a histogram. */
   histogram?: HistogramBucket[];
+}
+
+/** `force`: write even when the content hash is unchanged (re-tagging after a vocabulary change). */
+export interface UpsertOptions {
+  force?: boolean;
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -136,13 +146,13 @@ export abstract class SearchIndex {
    * Insert or replace a document by id. `unchanged` when the stored version already has the
    * same `contentHash` (nothing is written).
    */
-  abstract upsertDocument(doc: RadarDocument): Promise<UpsertOutcome>;
+  abstract upsertDocument(doc: RadarDocument, options?: UpsertOptions): Promise<UpsertOutcome>;
   /**
    * Bulk `upsertDocument`: one outcome per input, in input order. A later duplicate id in the
    * same batch is judged against the earlier one (same hash: `unchanged`). A failure of one
    * document is reported in its item, not thrown.
    */
-  abstract upsertDocuments(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]>;
+  abstract upsertDocuments(docs: readonly RadarDocument[], options?: UpsertOptions): Promise<BulkUpsertItem[]>;
   abstract getDocument(id: string): Promise<RadarDocument | null>;
   abstract deleteDocument(id: string): Promise<boolean>;
   abstract search(req: SearchRequest): Promise<SearchResult>;
@@ -179,6 +189,11 @@ export abstract class SearchIndex {
    * `upsertAlert` calls keep the triage fields.
    */
   abstract setAlertState(id: string, state: AlertState, by?: string): Promise<Alert | null>;
+
+  /** Stores a reader's "wrong tag" / "missing tag" report. */
+  abstract recordFeedback(feedback: Feedback): Promise<void>;
+  /** Feedback, oldest first, optionally for one document or label. */
+  abstract listFeedback(filter: FeedbackFilter): Promise<Feedback[]>;
 
   abstract getDelivery(id: string): Promise<Delivery | null>;
   abstract recordDelivery(delivery: Delivery): Promise<void>;

@@ -10,7 +10,8 @@ export function sqliteFile(config: RadarConfig): string {
   return join(config.dataDir, 'radar.sqlite');
 }
 
-async function createSearchIndex(config: RadarConfig): Promise<SearchIndex> {
+/** Opens the configured backend (for commands that run outside the Nest app). */
+export async function createSearchIndex(config: RadarConfig): Promise<SearchIndex> {
   switch (config.searchBackend) {
     case 'sqlite': {
       const index = new SqliteSearchIndex({ file: sqliteFile(config) });

@@ -1102,6 +1102,45 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
       });
     });
 
+    describe('forced upsert (re-tagging)', () => {
+      it('rewrites a document with the same content hash, and its new tags are searchable', async () => {
+        const doc = corpusDoc('shipyard-news');
+        await index.upsertDocument(doc);
+        expect(await index.upsertDocument(doc)).toBe('unchanged');
+        const retagged = {
+          ...doc,
+          subSectors: [{ id: 'robotics', score: 0.7, evidence: [] }],
+          indexedAt: '2026-11-24T00:00:00.000Z',
+        };
+        expect(await index.upsertDocument(retagged, { force: true })).toBe('updated');
+        expect((await index.getDocument(doc.id))!.subSectors.map((s) => s.id)).toEqual(['robotics']);
+        expect(await find(kw('sector', 'robotics'))).toEqual([doc.id]);
+        expect(await index.upsertDocuments([retagged], { force: true })).toEqual([{ id: doc.id, outcome: 'updated' }]);
+      });
+    });
+
+    describe('feedback', () => {
+      it('records feedback and lists it oldest first, by document or label', async () => {
+        const entry = (id: string, documentId: string, label: string, createdAt: string) => ({
+          id,
+          documentId,
+          kind: 'wrong_tag' as const,
+          label,
+          createdAt,
+          by: 'analyst@example.org',
+        });
+        expect(await index.listFeedback({})).toEqual([]);
+        const later = entry('f2', 'd1', 'solar', '2026-11-24T10:00:00.000Z');
+        const earlier = entry('f1', 'd1', 'shipbuilding', '2026-11-24T09:00:00.000Z');
+        const other = entry('f3', 'd2', 'solar', '2026-11-24T11:00:00.000Z');
+        for (const f of [later, earlier, other]) await index.recordFeedback(f);
+        expect(await index.listFeedback({})).toEqual([earlier, later, other]);
+        expect(await index.listFeedback({ documentId: 'd1' })).toEqual([earlier, later]);
+        expect(await index.listFeedback({ label: 'solar' })).toEqual([later, other]);
+        expect(await index.listFeedback({ documentId: 'd2', label: 'shipbuilding' })).toEqual([]);
+      });
+    });
+
     describe('deliveries', () => {
       it('records once; a second record of the same id keeps the first', async () => {
         expect(await index.getDelivery('sub-1:alert-1')).toBeNull();

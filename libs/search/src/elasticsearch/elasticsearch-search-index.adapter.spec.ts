@@ -96,6 +96,7 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       '/pr-subscriptions',
       '/pr-alerts',
       '/pr-deliveries',
+      '/pr-feedback',
     ]);
     expect(created[0].body).toEqual({
       aliases: { 'pr-documents-read': {}, 'pr-documents-write': { is_write_index: true } },
@@ -253,6 +254,44 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       .filter((x) => x.path === '/_bulk')
       .flatMap((x) => (x.body as { index?: { _id: string } }[]).filter((l) => l.index).map((l) => l.index?._id));
     expect(written).toEqual([b.id, c.id]);
+  });
+
+  it('forced upsert rewrites a document whose content hash is unchanged (re-tagging)', async () => {
+    const { mock, calls, index } = setup();
+    const a = corpusDoc('nrc-spent-fuel');
+    route(mock, calls, 'POST', '/:index/_mget', () => ({
+      docs: [{ _id: a.id, found: true, _source: { contentHash: a.contentHash } }],
+    }));
+    route(mock, calls, 'POST', '/_bulk', () => ({ errors: false, items: [{ index: { _id: a.id, status: 200 } }] }));
+    expect(await index.upsertDocuments([a], { force: true })).toEqual([{ id: a.id, outcome: 'updated' }]);
+    expect(calls.filter((c) => c.path === '/_bulk')).toHaveLength(1);
+  });
+
+  it('feedback: indexed with wait_for; listed by document and label, oldest first', async () => {
+    const { mock, calls, index } = setup();
+    const feedback = {
+      id: 'f1',
+      documentId: 'd1',
+      kind: 'wrong_tag' as const,
+      label: 'shipbuilding',
+      createdAt: '2026-11-24T00:00:00.000Z',
+    };
+    route(mock, calls, 'PUT', '/:index/_doc/:id', () => ({ _id: 'f1', result: 'created' }));
+    route(mock, calls, 'POST', '/:index/_search', () => ({
+      ...emptySearch,
+      hits: { total: { value: 1, relation: 'eq' }, hits: [{ _id: 'f1', _source: feedback }] },
+    }));
+    await index.recordFeedback(feedback);
+    expect(calls[0]).toMatchObject({
+      method: 'PUT',
+      path: '/pr-feedback/_doc/f1',
+      querystring: { refresh: 'wait_for' },
+    });
+    expect(await index.listFeedback({ documentId: 'd1', label: 'shipbuilding' })).toEqual([feedback]);
+    expect(calls[1]).toMatchObject({ path: '/pr-feedback/_search' });
+    expect((calls[1].body as { query: unknown }).query).toEqual({
+      bool: { filter: [{ term: { documentId: 'd1' } }, { term: { label: 'shipbuilding' } }] },
+    });
   });
 
   it('search: filter + scored query, facets, histogram with time zone, highlight, relevance sort', async () => {

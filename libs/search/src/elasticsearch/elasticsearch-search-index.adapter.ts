@@ -28,6 +28,8 @@ import {
   type QueryNode,
   type RadarDocument,
   type Subscription,
+  type Feedback,
+  type FeedbackFilter,
 } from '@radar/core';
 import { fillBuckets, histogramTimeZone } from '../histogram';
 import {
@@ -43,6 +45,7 @@ import {
   type SearchRequest,
   type SearchResult,
   type SubscriptionFilter,
+  type UpsertOptions,
   type UpsertOutcome,
 } from '../search-index.port';
 import { SubscriptionMatcher, parseSubscriptionQuery } from '../subscription-matcher';
@@ -55,6 +58,7 @@ import { compileQuery, MATCH_NONE, rankingQuery, searchQuery } from './dsl-compi
 import {
   alertsIndex,
   deliveriesIndex,
+  feedbackIndex,
   documentsIndexVersion,
   documentsTemplate,
   indexNames,
@@ -195,6 +199,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     await this.createIfMissing(subscriptionsIndex(this.names));
     await this.createIfMissing(alertsIndex(this.names));
     await this.createIfMissing(deliveriesIndex(this.names));
+    await this.createIfMissing(feedbackIndex(this.names));
   }
 
   private async createIfMissing(req: estypes.IndicesCreateRequest): Promise<void> {
@@ -213,7 +218,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
   /** Deletes every index and the template of this prefix (tests and teardown only). */
   async deleteEverything(): Promise<void> {
     const versions = await this.documentIndices();
-    const all = [...versions, this.names.subscriptions, this.names.alerts, this.names.deliveries];
+    const all = [...versions, this.names.subscriptions, this.names.alerts, this.names.deliveries, this.names.feedback];
     await this.client.indices.delete({ index: all, ignore_unavailable: true });
     try {
       await this.client.indices.deleteIndexTemplate({ name: this.names.documentsTemplate });
@@ -239,22 +244,25 @@ export class ElasticsearchSearchIndex extends SearchIndex {
 
   // ---------------------------------------------------------------- documents
 
-  override async upsertDocument(doc: RadarDocument): Promise<UpsertOutcome> {
-    const [item] = await this.upsertDocuments([doc]);
+  override async upsertDocument(doc: RadarDocument, options: UpsertOptions = {}): Promise<UpsertOutcome> {
+    const [item] = await this.upsertDocuments([doc], options);
     if (item.outcome === 'failed') throw new Error(`Indexing document ${doc.id} failed: ${item.error}`);
     return item.outcome;
   }
 
-  override async upsertDocuments(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]> {
+  override async upsertDocuments(
+    docs: readonly RadarDocument[],
+    options: UpsertOptions = {},
+  ): Promise<BulkUpsertItem[]> {
     if (docs.length === 0) return [];
     const out: BulkUpsertItem[] = [];
     for (let start = 0; start < docs.length; start += PAGE) {
-      out.push(...(await this.upsertChunk(docs.slice(start, start + PAGE))));
+      out.push(...(await this.upsertChunk(docs.slice(start, start + PAGE), options.force ?? false)));
     }
     return out;
   }
 
-  private async upsertChunk(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]> {
+  private async upsertChunk(docs: readonly RadarDocument[], force: boolean): Promise<BulkUpsertItem[]> {
     const ids = [...new Set(docs.map((d) => d.id))];
     const stored = await this.client.mget<{ contentHash: string }>({
       index: this.names.documentsWrite,
@@ -271,7 +279,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       const known = hashes.get(doc.id);
       const outcome: UpsertOutcome = !hashes.has(doc.id)
         ? 'created'
-        : known === doc.contentHash
+        : known === doc.contentHash && !force
           ? 'unchanged'
           : 'updated';
       hashes.set(doc.id, doc.contentHash);
@@ -782,6 +790,25 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       if (statusOf(err) === 404) return null;
       throw err;
     }
+  }
+
+  // ---------------------------------------------------------------- feedback
+
+  override async recordFeedback(feedback: Feedback): Promise<void> {
+    await this.client.index({ index: this.names.feedback, id: feedback.id, document: feedback, refresh: 'wait_for' });
+  }
+
+  override async listFeedback(filter: FeedbackFilter): Promise<Feedback[]> {
+    const terms: estypes.QueryDslQueryContainer[] = [];
+    if (filter.documentId) terms.push({ term: { documentId: filter.documentId } });
+    if (filter.label) terms.push({ term: { label: filter.label } });
+    const res = await this.client.search<Feedback>({
+      index: this.names.feedback,
+      query: { bool: { filter: terms } },
+      sort: [{ createdAt: 'asc' }, { id: 'asc' }],
+      size: 10000,
+    });
+    return res.hits.hits.map((h) => h._source!).filter(Boolean);
   }
 
   override async recordDelivery(delivery: Delivery): Promise<void> {

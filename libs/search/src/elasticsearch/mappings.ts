@@ -23,6 +23,7 @@ export interface IndexNames {
   subscriptions: string;
   alerts: string;
   deliveries: string;
+  feedback: string;
   documentsVersion(n: number): string;
 }
 
@@ -41,6 +42,7 @@ export function indexNames(prefix: string): IndexNames {
     subscriptions: `${prefix}-subscriptions`,
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
+    feedback: `${prefix}-feedback`,
     documentsVersion: (n) => `${prefix}-documents-v${n}`,
   };
 }
@@ -180,6 +182,22 @@ export function alertsIndex(names: IndexNames): estypes.IndicesCreateRequest {
         subSectors: norm,
         focusAreas: norm,
         advocacyGoals: norm,
+      },
+    },
+  };
+}
+
+export function feedbackIndex(names: IndexNames): estypes.IndicesCreateRequest {
+  return {
+    index: names.feedback,
+    mappings: {
+      dynamic: false,
+      properties: {
+        id: { type: 'keyword' },
+        documentId: { type: 'keyword' },
+        kind: { type: 'keyword' },
+        label: { type: 'keyword' },
+        createdAt: { type: 'date' },
       },
     },
   };

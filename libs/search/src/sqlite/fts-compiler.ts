@@ -201,3 +201,118 @@ export function hasRange(node: QueryNode): boolean {
       return false;
   }
 }
+
+/** A text leaf, or an OR of such: safe to negate inside FTS5 (no matched row holds its phrases). */
+function isLeafDisjunction(node: QueryNode): boolean {
+  if (node.kind === 'term' || node.kind === 'phrase') return true;
+  return node.kind === 'or' && node.children.length > 0 && node.children.every(isLeafDisjunction);
+}
+
+/**
+ * The FTS5 expression of a node made only of text leaves, AND and OR (a nested AND may not hold
+ * a NOT), or `undefined` when the node needs SQL (keywords, ranges, untokenisable text...).
+ */
+function ftsOnly(node: QueryNode, allowNot = false): string | undefined {
+  switch (node.kind) {
+    case 'term':
+    case 'phrase':
+      return ftsExpression(node) ?? undefined;
+    case 'and': {
+      if (!allowNot || !node.children.some((c) => c.kind === 'not')) break;
+      const pos: string[] = [];
+      const neg: string[] = [];
+      for (const c of node.children) {
+        const e = c.kind === 'not' ? ftsOnly(c.child, true) : ftsOnly(c, true);
+        if (e === undefined) return undefined;
+        (c.kind === 'not' ? neg : pos).push(e);
+      }
+      if (pos.length === 0) return undefined;
+      let expr = pos.length === 1 ? pos[0] : pos.map((p) => `(${p})`).join(' AND ');
+      for (const n of neg) expr = `(${expr}) NOT (${n})`;
+      return expr;
+    }
+    default:
+      break;
+  }
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      if (node.children.length === 0) return undefined;
+      const parts = node.children.map((c) => ftsOnly(c, allowNot));
+      if (parts.some((p) => p === undefined)) return undefined;
+      if (parts.length === 1) return parts[0];
+      return parts.map((p) => `(${p})`).join(` ${node.kind.toUpperCase()} `);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A relevance plan that FTS5 can drive: `match` is one FTS5 expression that every hit matches,
+ * and whose `rank` (bm25 with the adapter's weights) equals the score of `rankingExpression`
+ * for every hit; `rest` holds the remaining top-level AND conditions (keywords, ranges...), none
+ * of them with positive text. The page is then `ORDER BY rank LIMIT n` over the full-text match,
+ * filtered by `rest`, instead of scoring and sorting every document.
+ *
+ * Why the scores agree: FTS5's bm25 sums, per phrase of the expression, an IDF that depends only
+ * on that phrase and a term frequency taken from the row; the positive phrases are exactly the
+ * ranking expression's, in the same order, each once, and negated phrases (a leaf or an OR of
+ * leaves under a top-level NOT) never occur in a matching row, so they add 0.
+ *
+ * `null` when the query does not have that shape (the adapter then uses its general plan).
+ */
+export function ftsPlan(node: QueryNode): FtsPlan | null {
+  const strict = strictFtsPlan(node);
+  if (strict !== null) return strict;
+  // A pure full-text query with NOT below the top level (`a OR b -c` is `a OR (b NOT c)`): its
+  // negated phrases may occur in rows matched through another branch, so FTS5's rank over it
+  // could differ. Rank by the ranking expression instead (every hit matches it) and keep the rows
+  // the full expression matches.
+  const full = ftsOnly(node, true);
+  const rank = rankingExpression(node);
+  if (full === undefined || rank === null) return null;
+  return {
+    match: rank,
+    rest: { sql: 'd.doc_key IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)', params: [full] },
+    count: full,
+  };
+}
+
+export interface FtsPlan {
+  match: string;
+  rest: SqlFragment;
+  /** An FTS5 expression whose match count is the total (when `rest` is only full text). */
+  count?: string;
+}
+
+function strictFtsPlan(node: QueryNode): FtsPlan | null {
+  const children = node.kind === 'and' ? node.children : [node];
+  const positive: string[] = [];
+  const negative: string[] = [];
+  const rest: QueryNode[] = [];
+  for (const child of children) {
+    if (child.kind === 'not' && isLeafDisjunction(child.child)) {
+      const expr = ftsOnly(child.child);
+      if (expr !== undefined) {
+        negative.push(expr);
+        continue;
+      }
+    } else if (child.kind !== 'not') {
+      const expr = ftsOnly(child);
+      if (expr !== undefined) {
+        positive.push(expr);
+        continue;
+      }
+    }
+    rest.push(child);
+  }
+  if (positive.length === 0) return null;
+  if (rest.some((r) => positiveTextLeaves(r).length > 0)) return null;
+  const leaves = positiveTextLeaves(node).map(ftsExpression);
+  if (leaves.some((l) => l === null) || new Set(leaves).size !== leaves.length) return null;
+  let match = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
+  for (const n of negative) match = `(${match}) NOT (${n})`;
+  const where = compileWhere({ kind: 'and', children: rest });
+  return where.sql === '1' ? { match, rest: where, count: match } : { match, rest: where };
+}

@@ -120,7 +120,21 @@ CREATE INDEX subscriptions_created ON subscriptions (created_at, id);
 `;
 
 /** MIGRATIONS[i] takes the schema from version i to i + 1. Append only. */
-const MIGRATIONS: readonly string[] = [V1, V2];
+/** v3: readers' tag feedback. */
+const V3 = `
+CREATE TABLE feedback (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX feedback_by_document ON feedback (document_id, created_at);
+CREATE INDEX feedback_by_label ON feedback (label, created_at);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

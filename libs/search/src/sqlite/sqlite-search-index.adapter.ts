@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Alert, AlertState, QueryNode, RadarDocument, Subscription } from '@radar/core';
+import type { Alert, AlertState, Feedback, FeedbackFilter, QueryNode, RadarDocument, Subscription } from '@radar/core';
 import { bucketsFromSlots, histogramTimeZone, isUtc } from '../histogram';
 import {
   FACET_NAMES,
@@ -32,6 +32,7 @@ import {
   type SearchRequest,
   type SearchResult,
   type SubscriptionFilter,
+  type UpsertOptions,
   type UpsertOutcome,
 } from '../search-index.port';
 import { SubscriptionMatcher } from '../subscription-matcher';
@@ -39,6 +40,8 @@ import { mergeAlert } from '../alert-merge';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
 import {
   compileWhere,
+  ftsPlan,
+  type FtsPlan,
   keywordValue,
   rankingExpression,
   sortableInstant,
@@ -56,11 +59,37 @@ export interface SqliteSearchIndexOptions {
 }
 
 const FACET_LIMIT = 20;
+/**
+ * Relevance-sorted text queries (see `ftsPlan`) count facets over at most this many matches: all
+ * of them when no more match (exact), otherwise the best-ranked ones (a sample; counts are then
+ * counts within the sample, not over the whole match set).
+ */
+export const FACET_SAMPLE = 1000;
+/** Counting stops here when a filter must be checked per match: `total` is then a lower bound. */
+export const TOTAL_CAP = 10_000;
+/** bm25 as FTS5's `rank`, so `ORDER BY rank` sorts inside FTS5 (same weights as BM25_WEIGHTS). */
+const RANK_FUNCTION = "'bm25(10.0, 4.0, 1.0)'";
 /** bm25 column weights: title, summary, body. */
 const BM25_WEIGHTS = '10.0, 4.0, 1.0';
 const STATEMENT_CACHE_SIZE = 256;
 /** Documents per write transaction in `upsertDocuments`. */
 const BULK_CHUNK = 1000;
+
+interface SearchRead {
+  total: number;
+  lowerBound?: boolean;
+  page: { score: number; document: RadarDocument }[];
+  nextCursor: string | undefined;
+  facets: SearchResult['facets'];
+  histogram: HistogramBucket[] | undefined;
+}
+
+/** Relevance order: score desc, then newest first, then id asc. */
+function byRelevance(a: DocRow, b: DocRow): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.published_at !== b.published_at) return a.published_at < b.published_at ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 interface DocRow {
   doc_key: number;
@@ -123,6 +152,9 @@ export class SqliteSearchIndex extends SearchIndex {
         db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000))}`);
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
+        // Reads of large indexes: map the file (no read() per page) and keep a bigger page cache.
+        db.pragma('mmap_size = 2147418112');
+        db.pragma('cache_size = -65536');
         migrate(db);
       } catch (err) {
         db.close();
@@ -144,20 +176,25 @@ export class SqliteSearchIndex extends SearchIndex {
 
   // ---------------------------------------------------------------- documents
 
-  override async upsertDocument(doc: RadarDocument): Promise<UpsertOutcome> {
-    const write = this.conn().transaction((): UpsertOutcome => this.writeDocument(doc));
+  override async upsertDocument(doc: RadarDocument, options: UpsertOptions = {}): Promise<UpsertOutcome> {
+    const force = options.force ?? false;
+    const write = this.conn().transaction((): UpsertOutcome => this.writeDocument(doc, force));
     return write.immediate();
   }
 
-  override async upsertDocuments(docs: readonly RadarDocument[]): Promise<BulkUpsertItem[]> {
+  override async upsertDocuments(
+    docs: readonly RadarDocument[],
+    options: UpsertOptions = {},
+  ): Promise<BulkUpsertItem[]> {
     const db = this.conn();
+    const force = options.force ?? false;
     const out: BulkUpsertItem[] = [];
     // Fast path: one transaction per chunk. If any document throws, the chunk rolls back and is
     // redone with a savepoint per document, so one bad document fails alone.
     const fast = db.transaction((batch: readonly RadarDocument[]): BulkUpsertItem[] =>
-      batch.map((doc) => ({ id: doc.id, outcome: this.writeDocument(doc) })),
+      batch.map((doc) => ({ id: doc.id, outcome: this.writeDocument(doc, force) })),
     );
-    const one = db.transaction((doc: RadarDocument): UpsertOutcome => this.writeDocument(doc));
+    const one = db.transaction((doc: RadarDocument): UpsertOutcome => this.writeDocument(doc, force));
     const careful = db.transaction((batch: readonly RadarDocument[]): BulkUpsertItem[] =>
       batch.map((doc): BulkUpsertItem => {
         try {
@@ -181,10 +218,10 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /** Insert or replace one document; the caller holds a write transaction. */
-  private writeDocument(doc: RadarDocument): UpsertOutcome {
+  private writeDocument(doc: RadarDocument, force = false): UpsertOutcome {
     const existing = this.stmt('SELECT doc_key, content_hash FROM documents WHERE id = ?').get(doc.id) as
       { doc_key: number; content_hash: string } | undefined;
-    if (existing && existing.content_hash === doc.contentHash) return 'unchanged';
+    if (existing && existing.content_hash === doc.contentHash && !force) return 'unchanged';
     const values = [
       doc.version,
       doc.contentHash,
@@ -295,9 +332,14 @@ export class SqliteSearchIndex extends SearchIndex {
     const where = compileWhere(req.query);
     const rank = rankingExpression(req.query);
     const db = this.conn();
+    const plan = sort === 'relevance' ? ftsPlan(req.query) : null;
+    if (plan !== null) {
+      const fast = db.transaction(() => this.rankedSearch(req, plan, limit, where)).deferred();
+      if (fast !== null) return this.toResult(req, fast);
+    }
 
     // One read transaction: total, page and facets see the same snapshot.
-    const read = db.transaction(() => {
+    const read = db.transaction((): SearchRead => {
       const total = this.countWhere(where);
       let rows: DocRow[];
       let nextCursor: string | undefined;
@@ -360,8 +402,124 @@ export class SqliteSearchIndex extends SearchIndex {
       const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
       return { total, page, nextCursor, facets, histogram };
     });
-    const { total, page, nextCursor, facets, histogram } = read.deferred();
+    return this.toResult(req, read.deferred());
+  }
 
+  /**
+   * Relevance search driven by FTS5: `ORDER BY rank LIMIT n` over the full-text match (bm25
+   * inside FTS5), filtered by the plan's other conditions; total, facets and page come from the
+   * same ranked rows when the match set is small. `null` when the stream is not in rank order
+   * (the caller then uses the general plan).
+   */
+  private rankedSearch(req: SearchRequest, plan: FtsPlan, limit: number, where: SqlFragment): SearchRead | null {
+    const offset = req.cursor ? decodeCursor(req.cursor, 'rel').o : 0;
+    const names = this.facetNames(req.facets ?? []);
+    const need = offset + limit + 1;
+    const ranked = this.stmt(
+      `SELECT d.doc_key, d.id, d.published_at, -f.rank AS score
+       FROM docs_fts f CROSS JOIN documents d ON d.doc_key = f.rowid
+       WHERE docs_fts MATCH ? AND f.rank MATCH ${RANK_FUNCTION} AND ${plan.rest.sql}
+       ORDER BY f.rank LIMIT ?`,
+    );
+    // Fetch until the rows that make the page are complete: every fetched row scoring above the
+    // last fetched score is final; rows tied with it may continue past the limit.
+    let want = Math.max(need, names.length > 0 ? FACET_SAMPLE + 1 : 0) + 8;
+    let rows: DocRow[];
+    let exhausted: boolean;
+    for (;;) {
+      rows = ranked.all(plan.match, ...plan.rest.params, want) as DocRow[];
+      for (let i = 1; i < rows.length; i++) if (rows[i].score > rows[i - 1].score) return null;
+      exhausted = rows.length < want;
+      if (exhausted) break;
+      const min = rows[rows.length - 1].score;
+      let above = rows.length;
+      while (above > 0 && rows[above - 1].score === min) above--;
+      if (above >= need) break;
+      want *= 4;
+    }
+    const sorted = [...rows].sort(byRelevance);
+
+    let total: number;
+    let lowerBound = false;
+    if (exhausted) total = rows.length;
+    else if (plan.count !== undefined) {
+      total = (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.count) as { n: number })
+        .n;
+    } else {
+      total = (
+        this.stmt(
+          `SELECT count(*) AS n FROM (SELECT 1 FROM docs_fts f CROSS JOIN documents d ON d.doc_key = f.rowid
+           WHERE docs_fts MATCH ? AND ${plan.rest.sql} LIMIT ?)`,
+        ).get(plan.match, ...plan.rest.params, TOTAL_CAP + 1) as { n: number }
+      ).n;
+      if (total > TOTAL_CAP) {
+        total = TOTAL_CAP;
+        lowerBound = true;
+      }
+    }
+
+    const pageRows = sorted.slice(offset, offset + limit);
+    const nextCursor = sorted.length > offset + limit ? encodeCursor({ k: 'rel', o: offset + limit }) : undefined;
+    const facets = this.facetsOfKeys(
+      sorted.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
+      names,
+    );
+    const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
+    return { total, lowerBound, page: this.loadPage(pageRows), nextCursor, facets, histogram };
+  }
+
+  private loadPage(rows: DocRow[]): { score: number; document: RadarDocument }[] {
+    const json = this.stmt('SELECT json FROM document_json WHERE doc_key = ?');
+    return rows.map((row) => ({
+      score: row.score,
+      document: JSON.parse((json.get(row.doc_key) as { json: string }).json) as RadarDocument,
+    }));
+  }
+
+  private facetNames(names: readonly FacetName[]): FacetName[] {
+    const out = [...new Set(names)];
+    for (const name of out) {
+      if (!(FACET_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown facet: ${String(name)}`);
+    }
+    return out;
+  }
+
+  /**
+   * Facet counts over the given documents, in one pass over the covering `doc_tags_doc` index.
+   * Buckets are by normalised value; the label shown is the value as first written.
+   */
+  private facetsOfKeys(keys: number[], names: FacetName[]): SearchResult['facets'] {
+    const out: SearchResult['facets'] = {};
+    if (names.length === 0) return out;
+    const wanted = new Set<string>(names);
+    const rows = (
+      keys.length === 0
+        ? []
+        : this.stmt(
+            `SELECT t.field, t.value, count(*) AS n FROM json_each(?) j
+             CROSS JOIN doc_tags t INDEXED BY doc_tags_doc ON t.doc_key = j.value
+             GROUP BY t.field, t.value`,
+          ).all(JSON.stringify(keys))
+    ) as { field: string; value: string; n: number }[];
+    const label = this.stmt('SELECT label FROM doc_tags WHERE field = ? AND value = ? LIMIT 1');
+    const byField = new Map<string, { value: string; count: number }[]>();
+    for (const r of rows) {
+      if (!wanted.has(r.field)) continue;
+      const l = (label.get(r.field, r.value) as { label: string } | undefined)?.label ?? r.value;
+      let list = byField.get(r.field);
+      if (list === undefined) byField.set(r.field, (list = []));
+      list.push({ value: l, count: r.n });
+    }
+    for (const name of names) {
+      const list = byField.get(name) ?? [];
+      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      out[name] = list.slice(0, FACET_LIMIT);
+    }
+    return out;
+  }
+
+  private toResult(req: SearchRequest, read: SearchRead): SearchResult {
+    const { total, page, nextCursor, facets, histogram } = read;
     const units = highlightUnits(req.query);
     const hits: SearchHit[] = page.map(({ document, score }) => ({
       document,
@@ -369,6 +527,7 @@ export class SqliteSearchIndex extends SearchIndex {
       snippet: buildSnippet(document, units),
     }));
     const result: SearchResult = { total, hits, facets };
+    if (read.lowerBound) result.totalIsLowerBound = true;
     if (nextCursor !== undefined) result.nextCursor = nextCursor;
     if (histogram !== undefined) result.histogram = histogram;
     return result;
@@ -601,6 +760,28 @@ export class SqliteSearchIndex extends SearchIndex {
       result.nextCursor = encodeCursor({ k: 'alert', c: last.created_at, i: last.id });
     }
     return result;
+  }
+
+  // ---------------------------------------------------------------- feedback
+
+  override async recordFeedback(feedback: Feedback): Promise<void> {
+    this.stmt(
+      'INSERT OR REPLACE INTO feedback (id, document_id, kind, label, created_at, json) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      feedback.id,
+      feedback.documentId,
+      feedback.kind,
+      feedback.label,
+      feedback.createdAt,
+      JSON.stringify(feedback),
+    );
+  }
+
+  override async listFeedback(filter: FeedbackFilter): Promise<Feedback[]> {
+    const rows = this.stmt(
+      'SELECT json FROM feedback WHERE (@doc IS NULL OR document_id = @doc) AND (@label IS NULL OR label = @label) ORDER BY created_at, id',
+    ).all({ doc: filter.documentId ?? null, label: filter.label ?? null }) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as Feedback);
   }
 
   // ---------------------------------------------------------------- deliveries

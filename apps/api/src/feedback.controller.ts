@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { defaultTaxonomy, Feedback, FEEDBACK_KINDS } from '@radar/core';
+import { SearchIndex } from '@radar/search';
+import { z } from 'zod';
+import { validate } from './validation';
+
+const subSectorIds = new Set(defaultTaxonomy().subSectors.map((s) => s.id));
+
+const feedbackBody = z.object({
+  kind: z.enum(FEEDBACK_KINDS),
+  label: z.string().refine((id) => subSectorIds.has(id), { message: 'must be a sub-sector id of the taxonomy' }),
+  note: z.string().trim().max(2000).optional(),
+  by: z.string().trim().min(1).max(200).optional(),
+});
+
+const feedbackQuery = z.object({
+  documentId: z.string().max(100).optional(),
+  label: z.string().max(100).optional(),
+});
+
+/** "Wrong tag" and "missing tag" reports from readers; `radar eval --feedback` scores the classifier on them. */
+@Controller('api')
+export class FeedbackController {
+  constructor(private readonly index: SearchIndex) {}
+
+  @Post('documents/:id/feedback')
+  @HttpCode(201)
+  async record(@Param('id') id: string, @Body() body: unknown): Promise<Feedback> {
+    const input = validate(feedbackBody, body ?? {});
+    if (!(await this.index.getDocument(id))) throw new NotFoundException(`no document with id ${id}`);
+    const feedback: Feedback = { id: randomUUID(), documentId: id, ...input, createdAt: new Date().toISOString() };
+    await this.index.recordFeedback(feedback);
+    return feedback;
+  }
+
+  @Get('feedback')
+  async list(@Query() raw: unknown): Promise<{ feedback: Feedback[] }> {
+    return { feedback: await this.index.listFeedback(validate(feedbackQuery, raw)) };
+  }
+}

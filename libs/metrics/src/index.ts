@@ -1,0 +1,3 @@
+export * from './metrics.store';
+export * from './metrics.module';
+export * from './prometheus';
