@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
+import { contentHash, documentId, isAlertworthy, RadarDocument, RawItem } from '@radar/core';
 import { diffPage, extractIdentifiers, isEmptyIdentifiers, mergeIdentifiers } from '@radar/crawl';
 import { JobName, JobQueue } from '@radar/queue';
 import { MetricsStore } from '@radar/metrics';
@@ -31,7 +31,9 @@ export class IngestService {
     const existing = await this.index.getDocument(id);
     if (existing && existing.contentHash === hash) {
       // Stored already; make sure the notifier saw it (a crash may have come between the two).
-      await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: existing.version });
+      if (isAlertworthy(existing)) {
+        await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: existing.version });
+      }
       return { status: 'unchanged', documentId: id, version: existing.version };
     }
     const hints =
@@ -66,8 +68,11 @@ export class IngestService {
     };
     const outcome = await this.index.upsertDocument(doc);
     await this.metrics.increment('radar_documents_ingested_total', { outcome });
-    await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });
-    this.logger.log(
+    // Only an alert-worthy document (or one that was) can concern the notifier.
+    if (isAlertworthy(doc) || (existing && isAlertworthy(existing))) {
+      await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });
+    }
+    this.logger.debug(
       `document=${id} source=${item.sourceId} ${outcome} v${doc.version} sectors=${doc.subSectors.map((s) => s.id).join(',') || '-'}`,
     );
     return { status: existing ? 'updated' : 'created', documentId: id, version: doc.version };

@@ -22,7 +22,7 @@ import {
   findEventHitsIn,
   PolicyEventKind,
 } from './events';
-import { isShouting, PhraseMatch } from './matcher';
+import { PhraseMatch } from './matcher';
 import { tokenIds } from './normalize';
 
 export interface ClassifyInput {
@@ -397,7 +397,7 @@ export function classify(input: ClassifyInput, taxonomy: Taxonomy = defaultTaxon
     return {
       field,
       text,
-      matches: stream === undefined ? [] : c.matcher.scanIds(stream, { ignoreCase: isShouting(text) }),
+      matches: stream === undefined ? [] : c.matcher.scanIds(stream, { ignoreCase: stream.shouting }),
     };
   });
 

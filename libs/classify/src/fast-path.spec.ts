@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { defaultTaxonomy, tokenize } from '@radar/core';
 import { compileTaxonomy } from './compile';
 import { findEventHits, findEventHitsIn, findEventHitsReference } from './events';
+import { isShouting } from './matcher';
 import { stem, tokenIds, tokenStream } from './normalize';
 
 /** Words and punctuation that the event rules and the tokenizer care about. */
@@ -140,6 +141,10 @@ describe('classifier fast paths match the plain implementations', () => {
             matcher.scanStream(tokenStream(s, matcher.tokenFilter), { ignoreCase: shouting }),
           );
           expect(ids.starts).toEqual(tokenStream(s).starts);
+          expect(ids.shouting).toBe(isShouting(s));
+          // Long texts: the capitals sample ends inside or between tokens.
+          const long = s.repeat(1 + Math.floor(2100 / (s.length + 1)));
+          expect(tokenIds(long, matcher.lexicon).shouting).toBe(isShouting(long));
         },
       ),
       { numRuns: 400 },

@@ -10,9 +10,11 @@ import {
   filterBit,
   foldedHash,
   IdStream,
+  isShoutingUnicode,
   Lexicon,
   MatchToken,
   matchTokens,
+  SHOUT_UPPER_SHARE,
   TokenStream,
   tokenStream,
   unstemmed,
@@ -68,8 +70,12 @@ export class PhraseMatcher<P> {
   readonly lexicon: Lexicon;
   /** The trie over key ids: node 0 is the root; root children by id (0 = none). */
   private readonly rootNext: Int32Array;
-  /** Deeper edges: node * idStride + id -> child node. */
-  private readonly edges = new Map<number, number>();
+  /**
+   * Deeper edges (node > 0): an open-addressing table, two integers per slot: the edge key
+   * `node * idStride + id` (0 = empty slot) and the child node.
+   */
+  private readonly edges: Int32Array;
+  private readonly edgeMask: number;
   private readonly idStride: number;
   /** Node -> its variants (empty for most inner nodes). */
   private readonly nodeVariants: Variant<P>[][] = [];
@@ -88,17 +94,29 @@ export class PhraseMatcher<P> {
     this.idStride = keyIds.size + 1;
     this.rootNext = new Int32Array(this.idStride);
     this.nodeVariants.push(this.root.variants);
+    const deeper: [number, number][] = [];
     const number = (node: TrieNode<P>, index: number): void => {
       for (const [key, child] of node.next) {
         const childIndex = this.nodeVariants.length;
         this.nodeVariants.push(child.variants);
         const id = keyIds.get(key)!;
         if (index === 0) this.rootNext[id] = childIndex;
-        else this.edges.set(index * this.idStride + id, childIndex);
+        else deeper.push([index * this.idStride + id, childIndex]);
         number(child, childIndex);
       }
     };
     number(this.root, 0);
+    if (this.nodeVariants.length * this.idStride >= 2 ** 31) throw new Error('matcher: trie too large');
+    let size = 16;
+    while (size < deeper.length * 4) size *= 2;
+    this.edgeMask = size - 1;
+    this.edges = new Int32Array(size * 2);
+    for (const [edge, child] of deeper) {
+      let slot = edgeSlot(edge) & this.edgeMask;
+      while (this.edges[slot * 2] !== 0) slot = (slot + 1) & this.edgeMask;
+      this.edges[slot * 2] = edge;
+      this.edges[slot * 2 + 1] = child;
+    }
     const mark = (node: TrieNode<P>, depth: number): void => {
       for (const [key, child] of node.next) {
         for (const form of unstemmed(key)) {
@@ -209,6 +227,7 @@ export class PhraseMatcher<P> {
     const n = ids.length;
     const rootNext = this.rootNext;
     const edges = this.edges;
+    const edgeMask = this.edgeMask;
     const stride = this.idStride;
     const nodeVariants = this.nodeVariants;
     const out: PhraseMatch<P>[] = [];
@@ -227,7 +246,16 @@ export class PhraseMatcher<P> {
         if (++j >= n) break;
         const id = ids[j]!;
         if (id === 0) break;
-        node = edges.get(node * stride + id) ?? 0;
+        const edge = node * stride + id;
+        node = 0;
+        for (let slot = edgeSlot(edge) & edgeMask; ; slot = (slot + 1) & edgeMask) {
+          const e = edges[slot * 2]!;
+          if (e === edge) {
+            node = edges[slot * 2 + 1]!;
+            break;
+          }
+          if (e === 0) break;
+        }
       }
     }
     return out;
@@ -236,6 +264,12 @@ export class PhraseMatcher<P> {
   scan(text: string): PhraseMatch<P>[] {
     return this.scanStream(tokenStream(text, this.tokenFilter), { ignoreCase: isShouting(text) });
   }
+}
+
+/** Hash of a trie edge key, for the `edges` table. */
+function edgeSlot(edge: number): number {
+  const h = Math.imul(edge, 0x9e3779b1);
+  return h ^ (h >>> 16);
 }
 
 /** Each required spelling equals the token at that position, or it plus a plural "s". */
@@ -278,14 +312,6 @@ export function isShouting(text: string): boolean {
       upper++;
     } else if (c >= 97 && c <= 122) letters++;
   }
-  if (ascii) return letters >= 12 && upper / letters > 0.75;
+  if (ascii) return letters >= 12 && upper / letters > SHOUT_UPPER_SHARE;
   return isShoutingUnicode(text);
-}
-
-function isShoutingUnicode(text: string): boolean {
-  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
-  const letters = sample.replace(/[^\p{L}]+/gu, '').length;
-  if (letters < 12) return false;
-  const upper = sample.replace(/[^\p{Lu}]+/gu, '').length;
-  return upper / letters > 0.75;
 }

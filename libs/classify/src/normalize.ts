@@ -165,19 +165,23 @@ export function tokenStream(text: string, filter?: Uint8Array): TokenStream {
  * Pattern vocabulary as integers: every stemmed pattern key has an id (>= 1), and every folded
  * ASCII form that stems to a key (see `unstemmed`) sits in an open-addressing table keyed by
  * `foldedHash`, so `tokenIds` finds an ASCII token's key id without slicing, folding or stemming.
+ * The table is one typed array (a slot's fields share a cache line) and the forms it confirms
+ * hash hits against are packed into one string.
  */
 export interface Lexicon {
   mask: number;
-  /** Slot -> foldedHash of the form (valid where `ids` is not 0). */
-  hashes: Int32Array;
-  /** Slot -> key id, 0 for an empty slot. */
-  ids: Int32Array;
-  /** Slot -> folded form, to confirm a hash hit character by character. */
-  forms: string[];
+  /**
+   * `LEX_STRIDE` integers per slot: foldedHash of the form, key id (0 = empty slot), offset of
+   * the form in `packed`, length of the form.
+   */
+  table: Int32Array;
+  /** Every folded form of the table, concatenated. */
+  packed: string;
   /** Stemmed key -> id, for tokens with non-ASCII characters. */
   keyIds: ReadonlyMap<string, number>;
 }
 
+const LEX_STRIDE = 4;
 const ASCII_FORM = /^[a-z0-9]+$/;
 
 export function buildLexicon(keyIds: ReadonlyMap<string, number>): Lexicon {
@@ -188,19 +192,23 @@ export function buildLexicon(keyIds: ReadonlyMap<string, number>): Lexicon {
     }
   }
   let size = 16;
-  while (size < entries.length * 4) size *= 2;
+  while (size < entries.length * 3) size *= 2;
   const mask = size - 1;
-  const hashes = new Int32Array(size);
-  const ids = new Int32Array(size);
-  const forms: string[] = new Array<string>(size).fill('');
+  const table = new Int32Array(size * LEX_STRIDE);
+  let packed = '';
   for (const e of entries) {
     let slot = filterBit(e.hash) & mask;
-    while (ids[slot] !== 0) slot = (slot + 1) & mask;
-    hashes[slot] = e.hash;
-    ids[slot] = e.id;
-    forms[slot] = e.form;
+    while (table[slot * LEX_STRIDE + 1] !== 0) slot = (slot + 1) & mask;
+    const at = slot * LEX_STRIDE;
+    table[at] = e.hash;
+    table[at + 1] = e.id;
+    table[at + 2] = packed.length;
+    table[at + 3] = e.form.length;
+    packed += e.form;
   }
-  return { mask, hashes, ids, forms, keyIds };
+  // A flat one-byte string (not a rope of concatenations) for character reads.
+  packed = Buffer.from(packed, 'latin1').toString('latin1');
+  return { mask, table, packed, keyIds };
 }
 
 /** A text's tokens as pattern key ids (0 = no pattern uses this token) with offsets. */
@@ -211,31 +219,39 @@ export interface IdStream {
   ends: number[];
   /** No token contains a non-ASCII character: then every ASCII word start is a token start. */
   asciiTokens: boolean;
+  /** `isShouting(text)`, counted while tokenising. */
+  shouting: boolean;
 }
 
 /** Key id of the ASCII token text[start, end) whose lower-cased form hashes to `h`. */
 function asciiId(lex: Lexicon, text: string, start: number, end: number, h: number): number {
-  const { mask, hashes, ids, forms } = lex;
+  const { mask, table, packed } = lex;
   const len = end - start;
   for (let slot = filterBit(h) & mask; ; slot = (slot + 1) & mask) {
-    const id = ids[slot]!;
+    const at = slot * LEX_STRIDE;
+    const id = table[at + 1]!;
     if (id === 0) return 0;
-    if (hashes[slot] !== h) continue;
-    const form = forms[slot]!;
-    if (form.length !== len) continue;
+    if (table[at] !== h || table[at + 3] !== len) continue;
+    const off = table[at + 2]!;
     let k = 0;
     for (; k < len; k++) {
       let c = text.charCodeAt(start + k);
       if (c <= 90 && c >= 65) c += 32;
-      if (c !== form.charCodeAt(k)) break;
+      if (c !== packed.charCodeAt(off + k)) break;
     }
     if (k === len) return id;
   }
 }
 
+/** Characters `isShouting` samples. */
+const SHOUT_SAMPLE = 2000;
+/** Share of capitals among letters above which a text counts as shouting. */
+export const SHOUT_UPPER_SHARE = 0.75;
+
 /**
  * `tokenStream` for the matcher: the same tokens, each reduced to its key id in `lex` (0 when
  * no pattern has that key), so matching compares integers and builds no strings for ASCII text.
+ * It also counts the capitals `isShouting` needs, saving that function a pass over the text.
  */
 export function tokenIds(text: string, lex: Lexicon): IdStream {
   const ids: number[] = [];
@@ -243,6 +259,13 @@ export function tokenIds(text: string, lex: Lexicon): IdStream {
   const ends: number[] = [];
   let asciiTokens = true;
   const n = text.length;
+  const limit = n > SHOUT_SAMPLE ? SHOUT_SAMPLE : n;
+  /** First non-ASCII character (n when none): `isShouting` falls back to Unicode classes then. */
+  let firstNonAscii = n;
+  /** ASCII letters and capitals of the tokens that end before `limit`. */
+  let letters = 0;
+  let upper = 0;
+  let sampled = limit === 0;
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
@@ -252,6 +275,7 @@ export function tokenIds(text: string, lex: Lexicon): IdStream {
         continue;
       }
     } else {
+      if (i < firstNonAscii) firstNonAscii = i;
       const cp = text.codePointAt(i)!;
       if (!isTokenCodePoint(cp)) {
         i += cp > 0xffff ? 2 : 1;
@@ -261,18 +285,40 @@ export function tokenIds(text: string, lex: Lexicon): IdStream {
     const start = i;
     let ascii = true;
     let h = 0;
+    let tokLetters = 0;
+    let tokUpper = 0;
     while (i < n) {
       c = text.charCodeAt(i);
       if (c < 128) {
         if (ASCII_WORD[c] === 0) break;
-        if (c <= 90 && c >= 65) c += 32;
+        if (c >= 97) tokLetters++;
+        else if (c >= 65) {
+          tokLetters++;
+          tokUpper++;
+          c += 32;
+        }
         h = (Math.imul(h, 31) + c) | 0;
         i++;
       } else {
         const cp = text.codePointAt(i)!;
+        if (i < firstNonAscii) firstNonAscii = i;
         if (!isTokenCodePoint(cp)) break;
         ascii = false;
         i += cp > 0xffff ? 2 : 1;
+      }
+    }
+    if (!sampled) {
+      if (i <= limit) {
+        letters += tokLetters;
+        upper += tokUpper;
+      } else {
+        // The token straddles the end of the sample: count its part before `limit`.
+        for (let k = start; k < limit; k++) {
+          const d = text.charCodeAt(k);
+          if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90)) letters++;
+          if (d >= 65 && d <= 90) upper++;
+        }
+        sampled = true;
       }
     }
     starts.push(start);
@@ -283,7 +329,18 @@ export function tokenIds(text: string, lex: Lexicon): IdStream {
       ids.push(lex.keyIds.get(stem(foldToken(text.slice(start, i)))) ?? 0);
     }
   }
-  return { text, ids, starts, ends, asciiTokens };
+  const shouting =
+    firstNonAscii < limit ? isShoutingUnicode(text) : letters >= 12 && upper / letters > SHOUT_UPPER_SHARE;
+  return { text, ids, starts, ends, asciiTokens, shouting };
+}
+
+/** `isShouting` for a sample with non-ASCII characters: Unicode letter classes. */
+export function isShoutingUnicode(text: string): boolean {
+  const sample = text.length > SHOUT_SAMPLE ? text.slice(0, SHOUT_SAMPLE) : text;
+  const letters = sample.replace(/[^\p{L}]+/gu, '').length;
+  if (letters < 12) return false;
+  const upper = sample.replace(/[^\p{Lu}]+/gu, '').length;
+  return upper / letters > SHOUT_UPPER_SHARE;
 }
 
 export function matchTokens(text: string): MatchToken[] {
