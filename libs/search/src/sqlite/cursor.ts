@@ -18,6 +18,8 @@ export interface DateCursor {
 export interface RelevanceCursor {
   k: 'rel';
   o: number;
+  /** Very broad queries: where the first ranking tier starts (kept so pages stay stable). */
+  w?: number;
 }
 
 /** Keyset position in alert order: the last alert's `created_at` and id. */
@@ -53,7 +55,11 @@ export function decodeCursor<K extends Cursor['k']>(raw: string, kind: K): Extra
   const ok =
     (kind === 'date' && isString(c.p) && isString(c.i)) ||
     (kind === 'alert' && isString(c.c) && isString(c.i)) ||
-    (kind === 'rel' && typeof c.o === 'number' && Number.isInteger(c.o) && c.o >= 0);
+    (kind === 'rel' &&
+      typeof c.o === 'number' &&
+      Number.isInteger(c.o) &&
+      c.o >= 0 &&
+      (c.w === undefined || (typeof c.w === 'number' && Number.isInteger(c.w))));
   if (!ok) throw new InvalidCursorError();
   return c as unknown as Extract<Cursor, { k: K }>;
 }

@@ -105,8 +105,16 @@ function join(op: 'AND' | 'OR', parts: SqlFragment[], empty: SqlFragment): SqlFr
   };
 }
 
-/** A SQL boolean expression over `documents d` that is true exactly for matching documents. */
-export function compileWhere(node: QueryNode): SqlFragment {
+/**
+ * A SQL boolean expression over `documents d` that is true exactly for matching documents.
+ *
+ * `tagSets`: keyword leaves test membership in the tag's document list (`d.doc_key IN (SELECT
+ * ...)`, built once per statement) instead of a correlated `EXISTS` probe per row. Same result;
+ * cheaper when many rows are tested (or when the list can drive the plan), dearer when a very
+ * common tag is tested on a few rows.
+ */
+export function compileWhere(node: QueryNode, tagSets = false): SqlFragment {
+  const sub = (n: QueryNode): SqlFragment => compileWhere(n, tagSets);
   switch (node.kind) {
     case 'all':
       return TRUE;
@@ -116,6 +124,12 @@ export function compileWhere(node: QueryNode): SqlFragment {
     case 'keyword': {
       const tag = KEYWORD_TAG[node.field];
       if (tag === undefined) throw new Error(`Unknown keyword field: ${String(node.field)}`);
+      if (tagSets) {
+        return {
+          sql: 'd.doc_key IN (SELECT t.doc_key FROM doc_tags t WHERE t.field = ? AND t.value = ?)',
+          params: [tag, keywordValue(node.value)],
+        };
+      }
       return {
         sql: 'EXISTS (SELECT 1 FROM doc_tags t WHERE t.field = ? AND t.value = ? AND t.doc_key = d.doc_key)',
         params: [tag, keywordValue(node.value)],
@@ -139,11 +153,11 @@ export function compileWhere(node: QueryNode): SqlFragment {
       return join('AND', parts, TRUE);
     }
     case 'and':
-      return join('AND', node.children.map(compileWhere), TRUE);
+      return join('AND', node.children.map(sub), TRUE);
     case 'or':
-      return join('OR', node.children.map(compileWhere), FALSE);
+      return join('OR', node.children.map(sub), FALSE);
     case 'not': {
-      const inner = compileWhere(node.child);
+      const inner = sub(node.child);
       return { sql: `(NOT ${inner.sql})`, params: inner.params };
     }
     default: {
@@ -276,6 +290,7 @@ export function ftsPlan(node: QueryNode): FtsPlan | null {
     match: rank,
     rest: { sql: 'd.doc_key IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)', params: [full] },
     count: full,
+    keys: { sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?', params: [full] },
   };
 }
 
@@ -284,6 +299,12 @@ export interface FtsPlan {
   rest: SqlFragment;
   /** An FTS5 expression whose match count is the total (when `rest` is only full text). */
   count?: string;
+  /**
+   * A `SELECT` of the keys of the documents that satisfy `rest` (absent when `rest` is `1`), so
+   * the ranked full-text stream can be filtered by set membership over the FTS rowid alone,
+   * without a `documents` lookup and a per-row tag probe for every match.
+   */
+  keys?: SqlFragment;
 }
 
 function strictFtsPlan(node: QueryNode): FtsPlan | null {
@@ -314,5 +335,11 @@ function strictFtsPlan(node: QueryNode): FtsPlan | null {
   let match = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
   for (const n of negative) match = `(${match}) NOT (${n})`;
   const where = compileWhere({ kind: 'and', children: rest });
-  return where.sql === '1' ? { match, rest: where, count: match } : { match, rest: where };
+  if (where.sql === '1') return { match, rest: where, count: match };
+  const sets = compileWhere({ kind: 'and', children: rest }, true);
+  return {
+    match,
+    rest: where,
+    keys: { sql: `SELECT d.doc_key FROM documents d WHERE ${sets.sql}`, params: sets.params },
+  };
 }

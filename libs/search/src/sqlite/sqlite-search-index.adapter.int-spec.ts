@@ -134,3 +134,40 @@ describe('SqliteSearchIndex (SQLite specifics)', () => {
     expect(await index.count(parseQuery('shipyard -published:<2100-01-01'))).toBe(1);
   });
 });
+
+describe('SqliteSearchIndex: very broad relevance queries ranked in two tiers', () => {
+  it('pages through every match exactly once, newest tier first, with an exact total', async () => {
+    const index = new SqliteSearchIndex({ file: tempFile(), broadMatches: 20, broadWindow: 10 });
+    await index.init();
+    try {
+      const base = corpusDoc('shipyard-news');
+      const docs = Array.from({ length: 60 }, (_, i) => ({
+        ...base,
+        id: `broad-${String(i).padStart(2, '0')}`,
+        contentHash: `hash-${i}`,
+        title: `Shipyard report ${i}`,
+        // Term frequency varies so scores differ across tiers.
+        body: `${'shipyard '.repeat(1 + (i % 7))}capacity review number ${i}`,
+      }));
+      for (const doc of docs) await index.upsertDocument(doc);
+      const query = parseQuery('shipyard');
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await index.search({ query, sort: 'relevance', limit: 7, cursor });
+        expect(page.total).toBe(60);
+        seen.push(...page.hits.map((h) => h.document.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 20);
+      expect(seen).toHaveLength(60);
+      expect(new Set(seen).size).toBe(60);
+      // The first tier holds the most recently indexed matches (a window sized for about 10).
+      const firstTier = seen.slice(0, 10);
+      expect(firstTier.every((id) => Number(id.slice(-2)) >= 49)).toBe(true);
+    } finally {
+      await index.close();
+    }
+  });
+});

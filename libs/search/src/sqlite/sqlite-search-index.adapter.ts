@@ -56,6 +56,10 @@ export interface SqliteSearchIndexOptions {
   file: string;
   /** How long a writer waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /** Matches above which a relevance query is ranked in two tiers (default BROAD_MATCHES). */
+  broadMatches?: number;
+  /** Matches the first tier is sized to hold (default BROAD_WINDOW). */
+  broadWindow?: number;
 }
 
 const FACET_LIMIT = 20;
@@ -67,6 +71,10 @@ const FACET_LIMIT = 20;
 export const FACET_SAMPLE = 1000;
 /** Counting stops here when a filter must be checked per match: `total` is then a lower bound. */
 export const TOTAL_CAP = 10_000;
+/** Pure full-text queries matching more documents than this are ranked within a key window. */
+export const BROAD_MATCHES = 20_000;
+/** Matches the first window of a very broad query is expected to hold. */
+export const BROAD_WINDOW = 5_000;
 /** bm25 as FTS5's `rank`, so `ORDER BY rank` sorts inside FTS5 (same weights as BM25_WEIGHTS). */
 const RANK_FUNCTION = "'bm25(10.0, 4.0, 1.0)'";
 /** bm25 column weights: title, summary, body. */
@@ -412,60 +420,150 @@ export class SqliteSearchIndex extends SearchIndex {
    * (the caller then uses the general plan).
    */
   private rankedSearch(req: SearchRequest, plan: FtsPlan, limit: number, where: SqlFragment): SearchRead | null {
-    const offset = req.cursor ? decodeCursor(req.cursor, 'rel').o : 0;
+    const cursor = req.cursor ? decodeCursor(req.cursor, 'rel') : undefined;
+    const offset = cursor?.o ?? 0;
     const names = this.facetNames(req.facets ?? []);
     const need = offset + limit + 1;
-    const ranked = this.stmt(
-      `SELECT d.doc_key, d.id, d.published_at, -f.rank AS score
-       FROM docs_fts f CROSS JOIN documents d ON d.doc_key = f.rowid
-       WHERE docs_fts MATCH ? AND f.rank MATCH ${RANK_FUNCTION} AND ${plan.rest.sql}
-       ORDER BY f.rank LIMIT ?`,
-    );
-    // Fetch until the rows that make the page are complete: every fetched row scoring above the
-    // last fetched score is final; rows tied with it may continue past the limit.
-    let want = Math.max(need, names.length > 0 ? FACET_SAMPLE + 1 : 0) + 8;
-    let rows: DocRow[];
-    let exhausted: boolean;
-    for (;;) {
-      rows = ranked.all(plan.match, ...plan.rest.params, want) as DocRow[];
-      for (let i = 1; i < rows.length; i++) if (rows[i].score > rows[i - 1].score) return null;
-      exhausted = rows.length < want;
-      if (exhausted) break;
-      const min = rows[rows.length - 1].score;
-      let above = rows.length;
-      while (above > 0 && rows[above - 1].score === min) above--;
-      if (above >= need) break;
-      want *= 4;
-    }
-    const sorted = [...rows].sort(byRelevance);
+    // The ranked stream reads the FTS index alone: other conditions are a set-membership test on
+    // the rowid (`+` keeps SQLite from handing the IN to FTS5 as one point query per key, each of
+    // which would recompute bm25's IDF), and `id`/`published_at` are looked up for kept rows only.
+    const filter: SqlFragment = plan.keys
+      ? { sql: `AND +f.rowid IN (${plan.keys.sql})`, params: plan.keys.params }
+      : { sql: '', params: [] };
 
-    let total: number;
+    // Pure full-text queries: the exact total first (cheap over the index alone); it tells
+    // whether the query is very broad. Filtered ones are counted after ranking, if at all.
+    let total = 0;
     let lowerBound = false;
-    if (exhausted) total = rows.length;
-    else if (plan.count !== undefined) {
+    if (plan.count !== undefined) {
       total = (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.count) as { n: number })
         .n;
+    }
+
+    // Very broad full-text queries: bm25 costs ~1 µs per match inside FTS5, so ranking 100k+
+    // matches for every page is slow. They are ranked in two tiers: first the matches among the
+    // most recently indexed documents (keys >= w, a window expected to hold BROAD_WINDOW matches;
+    // roughly the newest for feeds ingested in order), then all older matches. Scores are exact
+    // bm25 scores; only the order across the tier boundary is approximated. The window start
+    // travels in the cursor, so paging is stable: every match appears exactly once. Facets are
+    // counted over the top FACET_SAMPLE of the first tier. Total stays exact.
+    let windowStart = cursor?.w;
+    if (!cursor && plan.count !== undefined && total > (this.options.broadMatches ?? BROAD_MATCHES)) {
+      const span = this.stmt('SELECT min(doc_key) AS lo, max(doc_key) AS hi FROM documents').get() as {
+        lo: number;
+        hi: number;
+      };
+      const window = this.options.broadWindow ?? BROAD_WINDOW;
+      windowStart = Math.max(span.lo, span.hi - Math.ceil(((span.hi - span.lo + 1) * window) / total));
+    }
+    const facetWant = names.length > 0 ? FACET_SAMPLE + 1 : 0;
+    let rows: DocRow[];
+    let exhausted: boolean;
+    if (windowStart === undefined) {
+      const tier = this.rankedTier(plan, filter, 0, undefined, Math.max(need, facetWant));
+      if (tier === null) return null;
+      ({ rows, exhausted } = tier);
     } else {
-      total = (
-        this.stmt(
-          `SELECT count(*) AS n FROM (SELECT 1 FROM docs_fts f CROSS JOIN documents d ON d.doc_key = f.rowid
-           WHERE docs_fts MATCH ? AND ${plan.rest.sql} LIMIT ?)`,
-        ).get(plan.match, ...plan.rest.params, TOTAL_CAP + 1) as { n: number }
+      const inWindow = (
+        this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ? AND rowid >= CAST(? AS INTEGER)').get(
+          plan.match,
+          windowStart,
+        ) as { n: number }
       ).n;
-      if (total > TOTAL_CAP) {
-        total = TOTAL_CAP;
-        lowerBound = true;
+      const first = this.rankedTier(
+        plan,
+        filter,
+        windowStart,
+        undefined,
+        Math.min(inWindow, Math.max(need, facetWant)),
+      );
+      if (first === null) return null;
+      rows = first.rows;
+      if (need > inWindow) {
+        const second = this.rankedTier(plan, filter, 0, windowStart, need - inWindow);
+        if (second === null) return null;
+        rows = [...rows.slice(0, inWindow), ...second.rows];
+        exhausted = second.exhausted;
+      } else {
+        exhausted = false;
+      }
+    }
+    if (plan.count === undefined) {
+      if (exhausted) total = rows.length;
+      else {
+        total = (
+          this.stmt(
+            `SELECT count(*) AS n FROM (SELECT 1 FROM docs_fts f WHERE docs_fts MATCH ? ${filter.sql} LIMIT ?)`,
+          ).get(plan.match, ...filter.params, TOTAL_CAP + 1) as { n: number }
+        ).n;
+        if (total > TOTAL_CAP) {
+          total = TOTAL_CAP;
+          lowerBound = true;
+        }
       }
     }
 
-    const pageRows = sorted.slice(offset, offset + limit);
-    const nextCursor = sorted.length > offset + limit ? encodeCursor({ k: 'rel', o: offset + limit }) : undefined;
+    const pageRows = rows.slice(offset, offset + limit);
+    const more = windowStart === undefined ? rows.length > offset + limit : offset + limit < total;
+    const nextCursor = more
+      ? encodeCursor({ k: 'rel', o: offset + limit, ...(windowStart === undefined ? {} : { w: windowStart }) })
+      : undefined;
     const facets = this.facetsOfKeys(
-      sorted.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
+      rows.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
       names,
     );
     const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
     return { total, lowerBound, page: this.loadPage(pageRows), nextCursor, facets, histogram };
+  }
+
+  /**
+   * The best `count` matches with keys in [from, below), in relevance order (score, then newest,
+   * then id), complete across ties at the cut. `null` when FTS5's stream is not in rank order.
+   */
+  private rankedTier(
+    plan: FtsPlan,
+    filter: SqlFragment,
+    from: number,
+    below: number | undefined,
+    count: number,
+  ): { rows: DocRow[]; exhausted: boolean } | null {
+    if (count <= 0) return { rows: [], exhausted: false };
+    const ranked = this.stmt(
+      `SELECT f.rowid AS doc_key, -f.rank AS score FROM docs_fts f
+       WHERE docs_fts MATCH ? AND f.rank MATCH ${RANK_FUNCTION} AND f.rowid >= CAST(? AS INTEGER)
+         AND f.rowid < CAST(? AS INTEGER) ${filter.sql}
+       ORDER BY f.rank LIMIT ?`,
+    );
+    // Fetch until the rows that make the cut are final: every fetched row scoring above the last
+    // fetched score is final; rows tied with it may continue past the limit.
+    let want = count + 8;
+    let scored: { doc_key: number; score: number }[];
+    let exhausted: boolean;
+    for (;;) {
+      scored = ranked.all(plan.match, from, below ?? Number.MAX_SAFE_INTEGER, ...filter.params, want) as {
+        doc_key: number;
+        score: number;
+      }[];
+      for (let i = 1; i < scored.length; i++) if (scored[i].score > scored[i - 1].score) return null;
+      exhausted = scored.length < want;
+      if (exhausted) break;
+      const min = scored[scored.length - 1].score;
+      let above = scored.length;
+      while (above > 0 && scored[above - 1].score === min) above--;
+      if (above >= count) break;
+      want *= 4;
+    }
+    const meta = this.stmt(
+      `SELECT d.doc_key, d.id, d.published_at FROM json_each(?) j
+       CROSS JOIN documents d ON d.doc_key = j.value`,
+    ).all(JSON.stringify(scored.map((r) => r.doc_key))) as DocRow[];
+    const byKey = new Map(meta.map((m) => [m.doc_key, m]));
+    const rows: DocRow[] = [];
+    for (const r of scored) {
+      const m = byKey.get(r.doc_key);
+      if (m !== undefined) rows.push({ ...m, score: r.score });
+    }
+    return { rows: rows.sort(byRelevance), exhausted };
   }
 
   private loadPage(rows: DocRow[]): { score: number; document: RadarDocument }[] {
