@@ -5,12 +5,14 @@ import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
 import { SourcesModule } from '@radar/sources';
 import { FeedbackController } from './feedback.controller';
+import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { OutboxController } from './outbox.controller';
 import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
 import { SourcesController } from './sources.controller';
+import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { WebController } from './web.controller';
@@ -27,7 +29,8 @@ import { WebController } from './web.controller';
     MetricsController,
     OutboxController,
     WebController,
+    FeedsController,
   ],
-  providers: [SubscriptionService, { provide: APP_FILTER, useClass: ClientInputErrorFilter }],
+  providers: [SubscriptionService, SubscriptionRateLimiter, { provide: APP_FILTER, useClass: ClientInputErrorFilter }],
 })
 export class ApiModule {}

@@ -1,45 +1,164 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { escapeHtml } from '@radar/mail';
-import type { Response } from 'express';
+import { isIP } from 'node:net';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { RadarConfig } from '@radar/config';
+import { defaultTaxonomy, SUBSCRIPTION_FREQUENCIES, Subscription } from '@radar/core';
+import { escapeHtml, SubscriptionLinks } from '@radar/mail';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
 import { SubscriptionService } from './subscription.service';
 import { validate } from './validation';
 
+const taxonomy = defaultTaxonomy();
+
+/** A list of taxonomy ids, every one known. */
+const idList = (known: readonly { id: string }[], what: string) => {
+  const ids = new Set(known.map((k) => k.id));
+  return z
+    .array(z.string().max(100))
+    .max(50)
+    .optional()
+    .superRefine((list, ctx) => {
+      const unknown = (list ?? []).filter((id) => !ids.has(id));
+      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown ${what}: ${unknown.join(', ')}` });
+    });
+};
+
+function canonicalTimeZone(zone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 const subscribeBody = z.object({
-  email: z.email().max(254),
+  email: z.string().trim().pipe(z.email().max(254)),
   query: z.string().max(2000).default(''),
+  sectors: idList(taxonomy.subSectors, 'sub-sector'),
+  areas: idList(taxonomy.focusAreas, 'focus area'),
+  goals: idList(taxonomy.advocacyGoals, 'advocacy goal'),
+  minPriority: z.enum(['low', 'medium', 'high']).default('low'),
+  frequency: z.enum(SUBSCRIPTION_FREQUENCIES).default('instant'),
+  timeZone: z
+    .string()
+    .max(100)
+    .default('UTC')
+    .transform((zone, ctx) => {
+      const canonical = canonicalTimeZone(zone);
+      if (canonical === null) {
+        ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${zone}"` });
+        return z.NEVER;
+      }
+      return canonical;
+    }),
 });
 
 const tokenParam = z.object({ token: z.string().min(16).max(200) });
+const manageParam = z.object({ token: z.string().min(1).max(1000) });
+const manageUnsubscribeParam = manageParam.extend({ id: z.string().min(1).max(100) });
 
-function page(res: Response, status: number, title: string, message: string): void {
+function page(res: Response, status: number, title: string, message: string, extra = ''): void {
   res
     .status(status)
     .type('html')
     .send(
       `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
         `<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1>` +
-        `<p>${escapeHtml(message)}</p><p><a href="/">Policy Radar</a></p></body></html>`,
+        `<p>${escapeHtml(message)}</p>${extra}<p><a href="/">Policy Radar</a></p></body></html>`,
     );
+}
+
+const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html';
+
+/** The client's address: the socket's, or with TRUST_PROXY the last X-Forwarded-For entry (the one our proxy added). */
+export function clientIp(req: Request, trustProxy: boolean): string {
+  if (trustProxy) {
+    const header = req.headers['x-forwarded-for'];
+    const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim();
+    if (last && isIP(last)) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** What a subscriber sees of a subscription: never its tokens. */
+function publicView(s: Subscription) {
+  return {
+    id: s.id,
+    query: s.query,
+    status: s.status,
+    sectors: s.sectors ?? [],
+    areas: s.areas ?? [],
+    goals: s.goals ?? [],
+    minPriority: s.minPriority ?? 'low',
+    frequency: s.frequency ?? 'instant',
+    timeZone: s.timeZone ?? 'UTC',
+    createdAt: s.createdAt,
+    confirmedAt: s.confirmedAt,
+  };
 }
 
 @Controller('api/subscriptions')
 export class SubscriptionsController {
-  constructor(private readonly subscriptions: SubscriptionService) {}
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly rateLimiter: SubscriptionRateLimiter,
+    private readonly links: SubscriptionLinks,
+    private readonly config: RadarConfig,
+  ) {}
 
-  /** Double opt-in: answers 202; nothing but a confirmation email is sent until its link is followed. */
+  /**
+   * Double opt-in: answers 202; nothing but a confirmation email is sent until its link is
+   * followed. Rate limited per address and per client IP (429 with Retry-After).
+   */
   @Post()
   @HttpCode(202)
-  async subscribe(@Body() body: unknown): Promise<{ id: string; status: string; message: string }> {
-    const req = validate(subscribeBody, body ?? {});
-    const { subscription } = await this.subscriptions.subscribe(req);
+  async subscribe(
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string; status: string; message: string }> {
+    const input = validate(subscribeBody, body ?? {});
+    const decision = await this.rateLimiter.hit(
+      input.email.trim().toLowerCase(),
+      clientIp(req, this.config.trustProxy),
+    );
+    if (!decision.allowed) {
+      res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+      throw new HttpException(
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `Too many subscribe requests from this ${decision.limit === 'ip' ? 'client' : 'address'}; try again in ${decision.retryAfterSeconds} s.`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const { subscription } = await this.subscriptions.subscribe(input);
+    const digest =
+      subscription.frequency && subscription.frequency !== 'instant'
+        ? ` It is stored as a ${subscription.frequency} subscription; ${subscription.frequency} digests are not sent yet, so it receives no instant alerts.`
+        : '';
     return {
       id: subscription.id,
       status: subscription.status,
       message:
-        subscription.status === 'confirmed'
+        (subscription.status === 'confirmed'
           ? 'This address already receives these alerts.'
-          : `A confirmation link was sent to ${subscription.email}; nothing else is sent until it is followed.`,
+          : `A confirmation link was sent to ${subscription.email}; nothing else is sent until it is followed.`) +
+        digest,
     };
   }
 
@@ -68,5 +187,85 @@ export class SubscriptionsController {
     const { token } = validate(tokenParam, raw);
     const subscription = await this.subscriptions.unsubscribe(token);
     return { status: subscription ? 'unsubscribed' : 'unknown' };
+  }
+
+  /** The signed manage link from every email: the address's subscriptions, as JSON or a page. */
+  @Get('manage')
+  @Header('Cache-Control', 'no-store')
+  async manage(@Query() raw: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const email = this.manageEmail(raw, req, res);
+    if (email === null) return;
+    const token = (raw as { token: string }).token;
+    const subscriptions = await this.subscriptions.listForEmail(email);
+    if (!wantsHtml(req)) {
+      res.status(200).json({ email, subscriptions: subscriptions.map(publicView) });
+      return;
+    }
+    const rows = subscriptions.map((s) => {
+      const v = publicView(s);
+      const prefs = [
+        v.sectors.length ? `sub-sectors: ${v.sectors.join(', ')}` : '',
+        v.areas.length ? `focus areas: ${v.areas.join(', ')}` : '',
+        v.goals.length ? `goals: ${v.goals.join(', ')}` : '',
+        `priority ≥ ${v.minPriority}`,
+        v.frequency,
+      ].filter(Boolean);
+      const action =
+        s.status === 'unsubscribed'
+          ? ''
+          : `<form method="post" action="/api/subscriptions/manage/unsubscribe?token=${encodeURIComponent(token)}&amp;id=${encodeURIComponent(s.id)}">` +
+            `<button type="submit">Unsubscribe</button></form>`;
+      return (
+        `<li><strong>${escapeHtml(v.query || 'all alerts')}</strong> (${escapeHtml(v.status)}): ` +
+        `${escapeHtml(prefs.join('; '))}${action}</li>`
+      );
+    });
+    page(
+      res,
+      200,
+      'Your Policy Radar subscriptions',
+      subscriptions.length ? `Subscriptions of ${email}:` : `${email} has no subscriptions.`,
+      subscriptions.length ? `<ul>${rows.join('')}</ul>` : '',
+    );
+  }
+
+  @Post('manage/unsubscribe')
+  @Header('Cache-Control', 'no-store')
+  async manageUnsubscribe(@Query() raw: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const email = this.manageEmail(raw, req, res);
+    if (email === null) return;
+    const { id } = validate(manageUnsubscribeParam, raw);
+    const subscription = await this.subscriptions.unsubscribeOwned(email, id);
+    if (!subscription) {
+      if (wantsHtml(req)) return page(res, 404, 'Not found', 'This address has no such subscription.');
+      res.status(404).json({ statusCode: 404, error: 'Not Found', message: 'This address has no such subscription.' });
+      return;
+    }
+    if (wantsHtml(req)) {
+      return page(
+        res,
+        200,
+        'Unsubscribed',
+        `No more alerts will be sent to ${email} for this subscription.`,
+        `<p><a href="${escapeHtml(this.links.manageUrl(email))}">Back to your subscriptions</a></p>`,
+      );
+    }
+    res.status(200).json({ status: 'unsubscribed', subscription: publicView(subscription) });
+  }
+
+  /** The address a manage token was signed for, or null after answering 403 (forged or expired). */
+  private manageEmail(raw: unknown, req: Request, res: Response): string | null {
+    const parsed = manageParam.safeParse(raw);
+    const check = parsed.success
+      ? this.links.verifyManageToken(parsed.data.token)
+      : ({ ok: false, reason: 'invalid' } as const);
+    if (check.ok) return check.email;
+    const message =
+      check.reason === 'expired'
+        ? 'This manage link has expired; the link in any newer Policy Radar email works.'
+        : 'This manage link is not valid (it was altered or not issued by this Policy Radar).';
+    if (wantsHtml(req)) page(res, 403, 'Link not valid', message);
+    else res.status(403).json({ statusCode: 403, error: 'Forbidden', message });
+    return null;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RadarConfig } from '@radar/config';
-import { alertFromDocument, defaultTaxonomy, isAlertworthy } from '@radar/core';
-import { renderAlertEmail } from '@radar/mail';
+import { Alert, alertFromDocument, AlertPriority, defaultTaxonomy, isAlertworthy, Subscription } from '@radar/core';
+import { renderAlertEmail, SubscriptionLinks } from '@radar/mail';
 import { JobName, JobQueue } from '@radar/queue';
 import { MetricsStore } from '@radar/metrics';
 import { SearchIndex, UpsertOutcome } from '@radar/search';
@@ -9,9 +8,29 @@ import { SearchIndex, UpsertOutcome } from '@radar/search';
 export type MatchOutcome =
   { status: 'skipped'; reason: string } | { status: 'alerted'; alertId: string; alert: UpsertOutcome; emails: number };
 
-/** Unsubscribe link of a subscription (its token is an unguessable secret). */
-export function unsubscribeUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/api/subscriptions/unsubscribe?token=${encodeURIComponent(token)}`;
+const PRIORITY_RANK: Record<AlertPriority, number> = { low: 1, medium: 2, high: 3 };
+
+function intersects(wanted: readonly string[] | undefined, present: readonly string[]): boolean {
+  return !wanted || wanted.length === 0 || wanted.some((id) => present.includes(id));
+}
+
+/**
+ * The preferences half of the decision (the query half is `matchSubscriptions`): an instant
+ * subscription whose non-empty sector, area and goal lists each meet the alert's, and whose
+ * minimum priority the alert reaches. Daily and weekly subscriptions wait for digests.
+ */
+export function wantsInstantAlert(
+  sub: Subscription,
+  alert: Pick<Alert, 'subSectors' | 'focusAreas' | 'advocacyGoals' | 'priority'>,
+): boolean {
+  if ((sub.frequency ?? 'instant') !== 'instant') return false;
+  if (alert.priority === 'none') return false;
+  if (PRIORITY_RANK[alert.priority] < PRIORITY_RANK[sub.minPriority ?? 'low']) return false;
+  return (
+    intersects(sub.sectors, alert.subSectors) &&
+    intersects(sub.areas, alert.focusAreas) &&
+    intersects(sub.goals, alert.advocacyGoals)
+  );
 }
 
 /**
@@ -25,7 +44,7 @@ export class AlertService {
   private readonly taxonomy = defaultTaxonomy();
 
   constructor(
-    private readonly config: RadarConfig,
+    private readonly links: SubscriptionLinks,
     private readonly index: SearchIndex,
     private readonly queue: JobQueue,
     private readonly metrics: MetricsStore,
@@ -41,7 +60,7 @@ export class AlertService {
     if (outcome === 'created') {
       await this.metrics.observe('radar_alert_latency_seconds', (Date.now() - Date.parse(doc.fetchedAt)) / 1000);
     }
-    const subscriptions = await this.index.matchSubscriptions(doc);
+    const subscriptions = (await this.index.matchSubscriptions(doc)).filter((s) => wantsInstantAlert(s, alert));
     let emails = 0;
     for (const subscription of subscriptions) {
       const deliveryId = `alert.${subscription.id}.${alert.id}`;
@@ -51,7 +70,8 @@ export class AlertService {
         document: doc,
         subscription,
         taxonomy: this.taxonomy,
-        unsubscribeUrl: unsubscribeUrl(this.config.publicUrl, subscription.unsubscribeToken),
+        unsubscribeUrl: this.links.unsubscribeUrl(subscription.unsubscribeToken),
+        manageUrl: this.links.manageUrl(subscription.email),
       });
       await this.queue.enqueue(JobName.SendEmail, {
         deliveryId,

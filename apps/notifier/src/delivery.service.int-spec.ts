@@ -3,6 +3,7 @@ import type { Subscription } from '@radar/core';
 import { OutboxMailTransport, renderConfirmation, SmtpMailTransport } from '@radar/mail';
 import { PermanentJobError, SendEmailPayload } from '@radar/queue';
 import { SqliteSearchIndex } from '@radar/search';
+import { CORPUS } from '../../../libs/search/src/conformance/corpus';
 import { createTestEnv, TestSmtpServer } from '@radar/testing';
 import { MetricsStore } from '@radar/metrics';
 import { DeliveryService } from './delivery.service';
@@ -28,7 +29,15 @@ describe('DeliveryService (real SMTP server, real SQLite)', () => {
   const payload = (deliveryId: string, sub: Subscription): SendEmailPayload => ({
     deliveryId,
     subscriptionId: sub.id,
-    message: { to: sub.email, ...renderConfirmation({ subscription: sub, confirmUrl: 'http://x/confirm?token=t' }) },
+    message: {
+      to: sub.email,
+      ...renderConfirmation({
+        subscription: sub,
+        confirmUrl: 'http://x/confirm?token=t',
+        unsubscribeUrl: 'http://x/unsubscribe?token=u',
+        manageUrl: 'http://x/manage?token=m',
+      }),
+    },
   });
 
   beforeAll(async () => {
@@ -80,18 +89,41 @@ describe('DeliveryService (real SMTP server, real SQLite)', () => {
     expect(smtp.to('carol@example.org')).toHaveLength(0);
   });
 
-  it('fails for good on a 5xx refusal and records no delivery; a 4xx is retried', async () => {
+  it('on a 5xx refusal fails for good, marks every subscription of the address bounced and sends it nothing more', async () => {
     const sub = subscription('dave', 'confirmed');
-    await index.saveSubscription(sub);
+    const second: Subscription = { ...subscription('dave-2', 'pending'), email: 'dave@example.org' };
+    const left: Subscription = { ...subscription('dave-3', 'unsubscribed'), email: 'dave@example.org' };
+    for (const s of [sub, second, left]) await index.saveSubscription(s);
     smtp.rejectWith = { code: 550, message: 'mailbox unavailable' };
     await expect(service.deliver(payload('alert.dave.doc1', sub))).rejects.toThrow(PermanentJobError);
+    smtp.rejectWith = undefined;
+    expect(await index.getDelivery('alert.dave.doc1')).toBeNull();
+    const statuses = (await index.listSubscriptions({ email: 'dave@example.org' })).map((s) => [s.id, s.status]);
+    expect(Object.fromEntries(statuses)).toEqual({ dave: 'bounced', 'dave-2': 'bounced', 'dave-3': 'unsubscribed' });
+    expect((await index.getSubscription('dave'))?.bouncedAt).toEqual(expect.any(String));
+    // A retry, another alert, or the other subscription's confirmation: all skipped, nothing sent.
+    for (const [id, s] of [
+      ['alert.dave.doc1', sub],
+      ['alert.dave.doc2', sub],
+      ['confirm.dave-2', second],
+    ] as const) {
+      expect(await service.deliver(payload(id, s))).toEqual({ status: 'skipped', reason: 'bounced' });
+    }
+    expect(smtp.to('dave@example.org')).toHaveLength(0);
+    expect(await index.matchSubscriptions(CORPUS[0]!)).not.toContainEqual(expect.objectContaining({ id: 'dave' }));
+  });
+
+  it('a 4xx refusal is retried (not permanent) and marks nothing', async () => {
+    const sub = subscription('frank', 'confirmed');
+    await index.saveSubscription(sub);
     smtp.rejectWith = { code: 451, message: 'try again later' };
-    const transient = service.deliver(payload('alert.dave.doc1', sub));
+    const transient = service.deliver(payload('alert.frank.doc1', sub));
     await expect(transient).rejects.toThrow(/try again later/);
     await expect(transient).rejects.not.toThrow(PermanentJobError);
-    expect(await index.getDelivery('alert.dave.doc1')).toBeNull();
+    expect(await index.getDelivery('alert.frank.doc1')).toBeNull();
+    expect((await index.getSubscription('frank'))?.status).toBe('confirmed');
     smtp.rejectWith = undefined;
-    expect(await service.deliver(payload('alert.dave.doc1', sub))).toEqual({ status: 'sent' });
+    expect(await service.deliver(payload('alert.frank.doc1', sub))).toEqual({ status: 'sent' });
     const emails = (await metrics.snapshot()).counters.filter((c) => c.name === 'radar_emails_total');
     expect(Object.fromEntries(emails.map((c) => [c.labels.outcome, c.value]))).toEqual({
       sent: 3,

@@ -28,6 +28,7 @@ export class DeliveryService {
     if (!subscription) return { status: 'skipped', reason: 'subscription no longer exists' };
     const isConfirmation = deliveryId.startsWith('confirm.');
     if (subscription.status === 'unsubscribed') return { status: 'skipped', reason: 'unsubscribed' };
+    if (subscription.status === 'bounced') return { status: 'skipped', reason: 'bounced' };
     if (!isConfirmation && subscription.status !== 'confirmed') return { status: 'skipped', reason: 'not confirmed' };
     try {
       await this.transport.send({
@@ -39,8 +40,14 @@ export class DeliveryService {
       await this.metrics.increment('radar_emails_total', {
         outcome: error instanceof PermanentMailError ? 'refused' : 'failed',
       });
-      if (error instanceof PermanentMailError) throw new PermanentJobError(error.message);
-      throw error;
+      if (error instanceof PermanentMailError) {
+        const marked = await this.markBounced(subscription.email);
+        this.logger.warn(
+          `delivery=${deliveryId} refused for good; ${marked} subscription(s) of the address marked bounced`,
+        );
+        throw new PermanentJobError(error.message);
+      }
+      throw error; // 4xx or connection failure: the job retries with back-off
     }
     await this.metrics.increment('radar_emails_total', { outcome: 'sent' });
     await this.index.recordDelivery({
@@ -52,5 +59,21 @@ export class DeliveryService {
     });
     this.logger.log(`delivery=${deliveryId} sent to subscription=${subscriptionId}`);
     return { status: 'sent' };
+  }
+
+  /**
+   * A 5xx refusal is about the address, not one subscription: every pending or confirmed
+   * subscription of it becomes `bounced` (matching and delivery skip it). Unsubscribed ones stay
+   * as the subscriber left them. Returns how many were marked.
+   */
+  private async markBounced(email: string): Promise<number> {
+    const bouncedAt = new Date().toISOString();
+    let marked = 0;
+    for (const sub of await this.index.listSubscriptions({ email })) {
+      if (sub.status === 'bounced' || sub.status === 'unsubscribed') continue;
+      await this.index.saveSubscription({ ...sub, status: 'bounced', bouncedAt });
+      marked++;
+    }
+    return marked;
   }
 }

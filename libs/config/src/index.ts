@@ -1,2 +1,3 @@
 export * from './radar.config';
 export * from './config.module';
+export * from './secret-store';

@@ -48,4 +48,28 @@ describe('RadarConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(moved).toBeInstanceOf(RadarConfig);
   });
+
+  it('reads subscribe limits, TRUST_PROXY and RADAR_SECRET, never echoing the secret in an error', () => {
+    const defaults = RadarConfig.fromEnv({});
+    expect(defaults).toMatchObject({
+      subscribeLimitPerAddressPerHour: 5,
+      subscribeLimitPerIpPerHour: 20,
+      trustProxy: false,
+    });
+    expect(defaults.radarSecret).toBeUndefined();
+    const set = RadarConfig.fromEnv({
+      SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: '2',
+      SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: '0',
+      TRUST_PROXY: 'true',
+      RADAR_SECRET: 'x'.repeat(32),
+    });
+    expect(set).toMatchObject({ subscribeLimitPerAddressPerHour: 2, subscribeLimitPerIpPerHour: 0, trustProxy: true });
+    let error: unknown;
+    try {
+      RadarConfig.fromEnv({ RADAR_SECRET: 'short-secret' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual(['RADAR_SECRET: must be at least 32 characters']);
+  });
 });

@@ -55,6 +55,13 @@ const envSchema = z.object({
   CONGRESS_GOV_API_KEY: z.string().min(1).optional(),
   USER_AGENT: z.string().min(3).default('PolicyRadar/0.1 (+https://github.com/policy-radar/policy-radar)'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Subscribe requests allowed per email address / per client IP in one hour; 0 turns the limit off. */
+  SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: int(0, 1_000_000).default(5),
+  SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: int(0, 1_000_000).default(20),
+  /** Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry. */
+  TRUST_PROXY: bool.default(false),
+  /** Key that signs subscriber links; when unset, a random one is kept in DATA_DIR/secret. */
+  RADAR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 /** Requirements that depend on another key; checked even when other keys are invalid. */
@@ -65,6 +72,9 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   }
   return problems;
 }
+
+/** Keys whose values never appear in an error message. */
+const SECRET_KEYS = new Set(['RADAR_SECRET']);
 
 export type RadarEnv = z.output<typeof envSchema>;
 
@@ -99,6 +109,11 @@ export class RadarConfig {
   readonly congressGovApiKey?: string;
   readonly userAgent: string;
   readonly logLevel: RadarEnv['LOG_LEVEL'];
+  readonly subscribeLimitPerAddressPerHour: number;
+  readonly subscribeLimitPerIpPerHour: number;
+  readonly trustProxy: boolean;
+  /** Read it through SecretStore, which falls back to DATA_DIR/secret. */
+  readonly radarSecret?: string;
 
   private constructor(env: RadarEnv) {
     this.port = env.PORT;
@@ -123,6 +138,10 @@ export class RadarConfig {
     this.congressGovApiKey = env.CONGRESS_GOV_API_KEY;
     this.userAgent = env.USER_AGENT;
     this.logLevel = env.LOG_LEVEL;
+    this.subscribeLimitPerAddressPerHour = env.SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR;
+    this.subscribeLimitPerIpPerHour = env.SUBSCRIBE_LIMIT_PER_IP_PER_HOUR;
+    this.trustProxy = env.TRUST_PROXY;
+    this.radarSecret = env.RADAR_SECRET;
     Object.freeze(this);
   }
 
@@ -135,7 +154,8 @@ export class RadarConfig {
       : parsed.error.issues.map((i) => {
           const key = i.path.join('.') || '(environment)';
           const got = known[key];
-          return `${key}: ${i.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+          const shown = got !== undefined && !SECRET_KEYS.has(key) ? ` (got ${JSON.stringify(got)})` : '';
+          return `${key}: ${i.message}${shown}`;
         });
     problems.push(...crossKeyProblems(known));
     if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

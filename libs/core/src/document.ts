@@ -148,8 +148,16 @@ export interface Alert {
   stateChangedBy?: string;
 }
 
-export const SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as const;
+/** `bounced`: the mail server refused the address for good (SMTP 5xx); nothing more is sent to it. */
+export const SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** How often a subscription is emailed: each alert at once, or a digest (digests come later). */
+export const SUBSCRIPTION_FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
+export type SubscriptionFrequency = (typeof SUBSCRIPTION_FREQUENCIES)[number];
+
+/** The lowest alert priority a subscription asks for (an alert is never `none`). */
+export type AlertPriority = Exclude<Priority, 'none'>;
 
 /** A saved query whose matching alerts are emailed to one address (double opt-in). */
 export interface Subscription {
@@ -164,4 +172,18 @@ export interface Subscription {
   unsubscribeToken: string;
   createdAt: string;
   confirmedAt?: string;
+  /** Sub-sector ids; when non-empty, an alert must carry at least one. */
+  sectors?: string[];
+  /** Focus area ids; when non-empty, an alert must carry at least one. */
+  areas?: string[];
+  /** Advocacy goal ids; when non-empty, an alert must carry at least one. */
+  goals?: string[];
+  /** Lowest alert priority emailed; absent means `low` (every alert). */
+  minPriority?: AlertPriority;
+  /** Absent means `instant`. */
+  frequency?: SubscriptionFrequency;
+  /** IANA time zone of the subscriber (for digests); absent means UTC. */
+  timeZone?: string;
+  /** When the address was refused for good (status `bounced`). */
+  bouncedAt?: string;
 }

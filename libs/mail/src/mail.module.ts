@@ -4,6 +4,7 @@ import { RadarConfig } from '@radar/config';
 import { MailTransport } from './mail-transport.port';
 import { OutboxMailTransport } from './outbox-mail-transport.adapter';
 import { SmtpMailTransport } from './smtp-mail-transport.adapter';
+import { SubscriptionLinks } from './subscription-links';
 
 export function outboxDir(config: RadarConfig): string {
   return join(config.dataDir, 'outbox');
@@ -18,8 +19,9 @@ export function outboxDir(config: RadarConfig): string {
       useFactory: (config: RadarConfig): MailTransport =>
         config.smtpUrl ? new SmtpMailTransport(config.smtpUrl) : new OutboxMailTransport(outboxDir(config)),
     },
+    SubscriptionLinks,
   ],
-  exports: [MailTransport],
+  exports: [MailTransport, SubscriptionLinks],
 })
 export class MailModule implements OnApplicationShutdown {
   constructor(@Inject(MailTransport) private readonly transport: MailTransport) {}

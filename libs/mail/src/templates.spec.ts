@@ -1,5 +1,6 @@
 import { alertFromDocument, defaultTaxonomy, RadarDocument } from '@radar/core';
-import { escapeHtml, renderAlertEmail, renderConfirmation } from './templates';
+import { signManageToken, verifyManageToken } from './subscription-links';
+import { describePreferences, escapeHtml, renderAlertEmail, renderConfirmation } from './templates';
 
 const doc: RadarDocument = {
   id: 'd1',
@@ -33,7 +34,12 @@ describe('email templates', () => {
       subscription: { query: 'sector:nuclear-energy' },
       taxonomy: defaultTaxonomy(),
       unsubscribeUrl: 'https://radar.example.org/api/subscriptions/unsubscribe?token=abc',
+      manageUrl: 'https://radar.example.org/api/subscriptions/manage?token=m.1.s',
     });
+    expect(email.text).toContain(
+      'Manage your subscriptions: https://radar.example.org/api/subscriptions/manage?token=m.1.s',
+    );
+    expect(email.html).toContain('href="https://radar.example.org/api/subscriptions/manage?token=m.1.s"');
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('Final rule &lt;script&gt;alert(1)&lt;/script&gt; on reactors');
     expect(email.html).toContain('href="https://example.gov/rule?a=1&amp;b=&quot;2&quot;"');
@@ -51,10 +57,54 @@ describe('email templates', () => {
     const email = renderConfirmation({
       subscription: { email: 'a@example.org', query: '"export controls" <b>' },
       confirmUrl: 'https://radar.example.org/api/subscriptions/confirm?token=t&x=1',
+      unsubscribeUrl: 'https://radar.example.org/api/subscriptions/unsubscribe?token=u',
+      manageUrl: 'https://radar.example.org/api/subscriptions/manage?token=m.1.s',
+    });
+    expect(email.text).toContain('Unsubscribe: https://radar.example.org/api/subscriptions/unsubscribe?token=u');
+    expect(email.text).toContain(
+      'Manage your subscriptions: https://radar.example.org/api/subscriptions/manage?token=m.1.s',
+    );
+    expect(email.headers).toEqual({
+      'List-Unsubscribe': '<https://radar.example.org/api/subscriptions/unsubscribe?token=u>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
     expect(email.text).toContain('https://radar.example.org/api/subscriptions/confirm?token=t&x=1');
     expect(email.html).toContain('href="https://radar.example.org/api/subscriptions/confirm?token=t&amp;x=1"');
     expect(email.html).toContain('&lt;b&gt;');
     expect(escapeHtml(`<>&"'`)).toBe('&lt;&gt;&amp;&quot;&#39;');
+  });
+
+  it('names non-default preferences in the confirmation', () => {
+    expect(describePreferences({})).toBe('');
+    expect(describePreferences({ sectors: ['solar'], minPriority: 'medium', frequency: 'daily' })).toBe(
+      'sub-sectors solar; priority medium or higher; daily digest',
+    );
+  });
+});
+
+describe('manage tokens', () => {
+  const key = Buffer.from('k'.repeat(32));
+  const now = Date.parse('2026-11-24T00:00:00Z');
+
+  it('round-trips the address until it expires', () => {
+    const token = signManageToken(key, 'a@example.org', now + 1000);
+    expect(verifyManageToken(key, token, now)).toMatchObject({ ok: true, email: 'a@example.org' });
+    expect(verifyManageToken(key, token, now + 1000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses a token altered anywhere, or signed with another key', () => {
+    const token = signManageToken(key, 'a@example.org', now + 60_000);
+    const [email, exp, sig] = token.split('.');
+    const other = Buffer.from('b@example.org').toString('base64url');
+    for (const bad of [
+      `${other}.${exp}.${sig}`,
+      `${email}.${Number(exp) + 3600}.${sig}`,
+      `${email}.${exp}.${sig!.slice(0, -2)}AA`,
+      `${email}.${exp}`,
+      'garbage',
+      signManageToken(Buffer.from('x'.repeat(32)), 'a@example.org', now + 60_000),
+    ]) {
+      expect(verifyManageToken(key, bad, now)).toEqual({ ok: false, reason: 'invalid' });
+    }
   });
 });

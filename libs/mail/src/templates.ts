@@ -28,13 +28,54 @@ function layout(title: string, body: string, footer: string): string {
   ].join('');
 }
 
-export interface ConfirmationData {
-  subscription: Pick<Subscription, 'email' | 'query'>;
+/** The links every subscriber email ends with. */
+export interface SubscriberLinks {
+  /** Unsubscribes this one subscription (also the List-Unsubscribe target, RFC 8058 one-click). */
+  unsubscribeUrl: string;
+  /** Signed link listing every subscription of the address. */
+  manageUrl: string;
+}
+
+/** RFC 2369 / RFC 8058: mail clients show an unsubscribe button that POSTs to the link. */
+function listUnsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+function footerText({ unsubscribeUrl, manageUrl }: SubscriberLinks): string[] {
+  return [`Unsubscribe: ${unsubscribeUrl}`, `Manage your subscriptions: ${manageUrl}`];
+}
+
+function footerHtml({ unsubscribeUrl, manageUrl }: SubscriberLinks): string {
+  return (
+    `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a> · ` +
+    `<a href="${escapeHtml(manageUrl)}">Manage your subscriptions</a>`
+  );
+}
+
+type Preferences = Pick<Subscription, 'sectors' | 'areas' | 'goals' | 'minPriority' | 'frequency'>;
+
+/** "sub-sectors solar; priority medium or higher; daily digest", or '' for the defaults. */
+export function describePreferences(p: Preferences): string {
+  const parts: string[] = [];
+  if (p.sectors?.length) parts.push(`sub-sectors ${p.sectors.join(', ')}`);
+  if (p.areas?.length) parts.push(`focus areas ${p.areas.join(', ')}`);
+  if (p.goals?.length) parts.push(`advocacy goals ${p.goals.join(', ')}`);
+  if (p.minPriority && p.minPriority !== 'low')
+    parts.push(`priority ${p.minPriority}${p.minPriority === 'high' ? '' : ' or higher'}`);
+  if (p.frequency && p.frequency !== 'instant') parts.push(`${p.frequency} digest`);
+  return parts.join('; ');
+}
+
+export interface ConfirmationData extends SubscriberLinks {
+  subscription: Pick<Subscription, 'email' | 'query'> & Preferences;
   confirmUrl: string;
 }
 
-export function renderConfirmation({ subscription, confirmUrl }: ConfirmationData): RenderedEmail {
-  const what = subscription.query ? `alerts matching “${subscription.query}”` : 'all Policy Radar alerts';
+export function renderConfirmation({ subscription, confirmUrl, ...links }: ConfirmationData): RenderedEmail {
+  const prefs = describePreferences(subscription);
+  const what =
+    (subscription.query ? `alerts matching “${subscription.query}”` : 'all Policy Radar alerts') +
+    (prefs ? ` (${prefs})` : '');
   return {
     subject: 'Confirm your Policy Radar subscription',
     text: [
@@ -43,31 +84,26 @@ export function renderConfirmation({ subscription, confirmUrl }: ConfirmationDat
       `Confirm the subscription: ${confirmUrl}`,
       '',
       'If you did not ask for this, ignore this email: nothing will be sent.',
+      ...footerText(links),
     ].join('\n'),
     html: layout(
       'Confirm your subscription',
       `<p>Someone (hopefully you) asked to send ${escapeHtml(what)} to ${escapeHtml(subscription.email)}.</p>` +
         `<p><a href="${escapeHtml(confirmUrl)}">Confirm the subscription</a></p>`,
-      'If you did not ask for this, ignore this email: nothing will be sent.',
+      `If you did not ask for this, ignore this email: nothing will be sent. ${footerHtml(links)}`,
     ),
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl),
   };
 }
 
-export interface AlertEmailData {
+export interface AlertEmailData extends SubscriberLinks {
   alert: Alert;
   document: Pick<RadarDocument, 'summary' | 'sourceName'>;
   subscription: Pick<Subscription, 'query'>;
   taxonomy: Taxonomy;
-  unsubscribeUrl: string;
 }
 
-export function renderAlertEmail({
-  alert,
-  document,
-  subscription,
-  taxonomy,
-  unsubscribeUrl,
-}: AlertEmailData): RenderedEmail {
+export function renderAlertEmail({ alert, document, subscription, taxonomy, ...links }: AlertEmailData): RenderedEmail {
   const sectorNames = alert.subSectors.map((id) => taxonomy.subSectors.find((s) => s.id === id)?.name ?? id);
   const events = alert.policyEvents.map((e) =>
     e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' '),
@@ -84,7 +120,7 @@ export function renderAlertEmail({
     ...(summary ? ['', summary] : []),
     '',
     `You receive this because you subscribed to ${subscription.query ? `“${subscription.query}”` : 'all alerts'}.`,
-    `Unsubscribe: ${unsubscribeUrl}`,
+    ...footerText(links),
   ];
   const html = layout(
     alert.title,
@@ -95,12 +131,12 @@ export function renderAlertEmail({
       `<p>Source: ${escapeHtml(document.sourceName)}</p>` +
       (summary ? `<p>${escapeHtml(summary)}</p>` : ''),
     `You receive this because you subscribed to ${escapeHtml(subscription.query ? `“${subscription.query}”` : 'all alerts')}. ` +
-      `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a>`,
+      footerHtml(links),
   );
   return {
     subject: `[Policy Radar] ${alert.priority === 'high' ? 'HIGH: ' : ''}${alert.title}`.slice(0, 200),
     text: lines.join('\n'),
     html,
-    headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl),
   };
 }
