@@ -144,7 +144,7 @@ describe('subscriptions, end to end', () => {
     expect(bad.body.message.join('\n')).toContain('unknown sub-sector: warp-drives');
   });
 
-  it('stores preferences, confirms each subscriber by the emailed link, and says when digests are not sent yet', async () => {
+  it('stores preferences, confirms each subscriber by the emailed link, and says when alerts come as a digest', async () => {
     const requests = [
       { email: who.solarFan, sectors: ['solar'] },
       { email: who.highOnly, minPriority: 'high', timeZone: 'America/New_York' },
@@ -155,7 +155,7 @@ describe('subscriptions, end to end', () => {
       const res = await subscribe(req);
       expect(res.status).toBe(202);
       expect(res.body.status).toBe('pending');
-      if (req.frequency === 'daily') expect(res.body.message).toMatch(/daily digests are not sent yet/);
+      if (req.frequency === 'daily') expect(res.body.message).toMatch(/come as a daily digest/);
     }
     for (const email of Object.values(who)) {
       const confirmation = await confirmationOf(email);
@@ -263,7 +263,7 @@ describe('subscriptions, end to end', () => {
     expect(alertsTo(who.solarFan, NUCLEAR)).toHaveLength(0); // sector solar: no nuclear alert
     expect(alertsTo(who.highOnly, SOLAR)).toHaveLength(0); // minPriority high: no medium alert
     expect(alertsTo(who.oneClick, SOLAR)).toHaveLength(0); // unsubscribed by one click
-    expect(smtp.to(who.daily)).toHaveLength(1); // daily: only its confirmation until digests exist
+    expect(smtp.to(who.daily)).toHaveLength(1); // daily: no instant alert (its digest comes at its hour)
     expect(smtp.to(who.oneClick)).toHaveLength(2);
   });
 

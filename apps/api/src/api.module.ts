@@ -8,6 +8,7 @@ import { FeedbackController } from './feedback.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { OpsModule } from './ops/ops.module';
 import { OutboxController } from './outbox.controller';
 import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
@@ -19,7 +20,7 @@ import { WebController } from './web.controller';
 
 /** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
 @Module({
-  imports: [QueueModule, SearchModule, MailModule, SourcesModule],
+  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule],
   controllers: [
     SearchController,
     FeedbackController,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { defaultTaxonomy, Feedback, FEEDBACK_KINDS } from '@radar/core';
 import { SearchIndex } from '@radar/search';
 import { z } from 'zod';
+import { ApiBadRequest, ApiNotFound, object } from './ops/openapi.decorators';
 import { validate } from './validation';
 
 const subSectorIds = new Set(defaultTaxonomy().subSectors.map((s) => s.id));
@@ -20,12 +22,29 @@ const feedbackQuery = z.object({
 });
 
 /** "Wrong tag" and "missing tag" reports from readers; `radar eval --feedback` scores the classifier on them. */
+@ApiTags('feedback')
 @Controller('api')
 export class FeedbackController {
   constructor(private readonly index: SearchIndex) {}
 
   @Post('documents/:id/feedback')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Report a wrong or missing tag on a document' })
+  @ApiParam({ name: 'id', description: 'Document id.' })
+  @ApiBody({
+    schema: object(
+      {
+        kind: { type: 'string', enum: [...FEEDBACK_KINDS] },
+        label: { type: 'string', description: 'Sub-sector id of the taxonomy.' },
+        note: { type: 'string', maxLength: 2000 },
+        by: { type: 'string', maxLength: 200 },
+      },
+      ['kind', 'label'],
+    ),
+  })
+  @ApiCreatedResponse({ description: 'The recorded feedback.', schema: { type: 'object' } })
+  @ApiBadRequest()
+  @ApiNotFound('No document with this id.')
   async record(@Param('id') id: string, @Body() body: unknown): Promise<Feedback> {
     const input = validate(feedbackBody, body ?? {});
     if (!(await this.index.getDocument(id))) throw new NotFoundException(`no document with id ${id}`);
@@ -35,6 +54,11 @@ export class FeedbackController {
   }
 
   @Get('feedback')
+  @ApiOperation({ summary: 'Recorded feedback', description: '`radar eval --feedback` scores the classifier on it.' })
+  @ApiQuery({ name: 'documentId', required: false, type: 'string' })
+  @ApiQuery({ name: 'label', required: false, type: 'string', description: 'Sub-sector id.' })
+  @ApiOkResponse({ schema: object({ feedback: { type: 'array', items: { type: 'object' } } }, ['feedback']) })
+  @ApiBadRequest()
   async list(@Query() raw: unknown): Promise<{ feedback: Feedback[] }> {
     return { feedback: await this.index.listFeedback(validate(feedbackQuery, raw)) };
   }

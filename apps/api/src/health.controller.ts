@@ -1,8 +1,11 @@
 import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
+import { ApiUnavailable } from './ops/openapi.decorators';
 
 /** Readiness: 200 when Redis and the index both answer, 503 otherwise; liveness: the process answers. */
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -12,11 +15,26 @@ export class HealthController {
 
   /** The process is up (no dependency checked): for liveness probes. */
   @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get(['health', 'health/ready'])
+  @ApiOperation({ summary: 'Readiness: Redis and the search index answer' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        redis: { type: 'string' },
+        index: { type: 'string' },
+        documents: { type: 'integer' },
+      },
+    },
+  })
+  @ApiUnavailable('Redis or the index does not answer; the body says which (`status: degraded`).')
   async health(): Promise<Record<string, unknown>> {
     const [redis, documents] = await Promise.allSettled([this.queue.ping(), this.index.count()]);
     const body = {

@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MetricFamily, MetricsStore, renderPrometheus } from '@radar/metrics';
 import { JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
@@ -19,6 +20,7 @@ const HELP: Record<string, string> = {
  * source health read live from Redis; counters and durations recorded by every role in Redis;
  * the number of documents in the index.
  */
+@ApiTags('operations')
 @Controller()
 export class MetricsController {
   constructor(
@@ -30,6 +32,16 @@ export class MetricsController {
   ) {}
 
   @Get('metrics')
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'Queue depths and ages, source health, documents in the index, crawl/ingest/alert/email counters and durations.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metricsText(): Promise<string> {
     const [snapshot, stats, documents, states] = await Promise.all([

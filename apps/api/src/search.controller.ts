@@ -1,7 +1,9 @@
 import { Body, Controller, Get, NotFoundException, Param, Patch, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Alert, ALERT_STATES, DOC_TYPES, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
 import { AlertPage, FACET_NAMES, SearchIndex, SearchResult } from '@radar/search';
 import { z } from 'zod';
+import { ApiAlertFilters, ApiBadRequest, ApiNotFound, ApiPaging, object } from './ops/openapi.decorators';
 import { validate } from './validation';
 
 const limit = z.coerce.number().int().min(1).max(100).optional();
@@ -44,6 +46,62 @@ export class SearchController {
 
   /** Full-text search in the query language, with facets. A bad query is a 400 with its position. */
   @Get('search')
+  @ApiTags('search')
+  @ApiOperation({
+    summary: 'Search documents',
+    description:
+      'Full-text search in the query language (words, "phrases", AND/OR/NOT, parentheses, field:value filters such as sector:, type:, agency:, source:), with facets and an optional date histogram.',
+  })
+  @ApiQuery({ name: 'q', required: false, type: 'string', description: 'Query; empty: every document, newest first.' })
+  @ApiQuery({
+    name: 'sort',
+    required: false,
+    enum: ['relevance', 'date'],
+    description: 'Default: relevance for a query, date otherwise.',
+  })
+  @ApiPaging()
+  @ApiQuery({
+    name: 'facets',
+    required: false,
+    type: 'string',
+    description: `Comma-separated facets to count (default: all): ${FACET_NAMES.join(', ')}.`,
+  })
+  @ApiQuery({
+    name: 'histogram',
+    required: false,
+    enum: ['day', 'week', 'month'],
+    description: 'Counts per interval of publication date.',
+  })
+  @ApiQuery({
+    name: 'tz',
+    required: false,
+    type: 'string',
+    description: 'IANA time zone of histogram buckets (default UTC).',
+  })
+  @ApiOkResponse({
+    description: 'Matching documents with snippets, facet counts and the next page cursor.',
+    schema: object(
+      {
+        total: { type: 'integer' },
+        totalIsLowerBound: { type: 'boolean' },
+        hits: {
+          type: 'array',
+          items: object({ document: { type: 'object' }, snippet: { type: 'string' }, score: { type: 'number' } }),
+        },
+        nextCursor: { type: 'string' },
+        facets: {
+          type: 'object',
+          additionalProperties: {
+            type: 'array',
+            items: object({ value: { type: 'string' }, count: { type: 'integer' } }),
+          },
+        },
+        histogram: { type: 'array', items: { type: 'object' } },
+      },
+      ['total', 'hits', 'facets'],
+    ),
+  })
+  @ApiBadRequest('Invalid parameters, or a malformed query (with its `position`), cursor or time zone.')
   async search(@Query() raw: unknown): Promise<SearchResult> {
     const params = validate(searchParams, raw);
     const query = parseQuery(params.q);
@@ -58,6 +116,11 @@ export class SearchController {
   }
 
   @Get('documents/:id')
+  @ApiTags('search')
+  @ApiOperation({ summary: 'One document with its classification' })
+  @ApiParam({ name: 'id', description: 'Document id.' })
+  @ApiOkResponse({ description: 'The document.', schema: { type: 'object' } })
+  @ApiNotFound('No document with this id.')
   async document(@Param('id') id: string): Promise<RadarDocument> {
     const doc = await this.index.getDocument(id);
     if (!doc) throw new NotFoundException(`no document with id ${id}`);
@@ -66,6 +129,20 @@ export class SearchController {
 
   /** The policy team's alert feed, newest first. */
   @Get('alerts')
+  @ApiTags('alerts')
+  @ApiOperation({
+    summary: 'The alert feed, newest first',
+    description: 'Alerts raised for documents reporting a policy action in a tracked sub-sector.',
+  })
+  @ApiAlertFilters()
+  @ApiPaging()
+  @ApiOkResponse({
+    description: 'A page of alerts.',
+    schema: object({ alerts: { type: 'array', items: { type: 'object' } }, nextCursor: { type: 'string' } }, [
+      'alerts',
+    ]),
+  })
+  @ApiBadRequest()
   async alerts(@Query() raw: unknown): Promise<AlertPage> {
     const params = validate(alertParams, raw);
     const since = params.since ? new Date(params.since).toISOString() : undefined;
@@ -74,6 +151,24 @@ export class SearchController {
 
   /** Triage: new, reviewed, dismissed or acted, with who and when. */
   @Patch('alerts/:id')
+  @ApiTags('alerts')
+  @ApiOperation({
+    summary: 'Triage an alert',
+    description: 'Sets its state (new, reviewed, dismissed or acted), with who and when.',
+  })
+  @ApiParam({ name: 'id', description: 'Alert id.' })
+  @ApiBody({
+    schema: object(
+      {
+        state: { type: 'string', enum: [...ALERT_STATES] },
+        by: { type: 'string', maxLength: 200, description: 'Who triaged it.' },
+      },
+      ['state'],
+    ),
+  })
+  @ApiOkResponse({ description: 'The updated alert.', schema: { type: 'object' } })
+  @ApiBadRequest()
+  @ApiNotFound('No alert with this id.')
   async triage(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
     const { state, by } = validate(triageBody, body ?? {});
     const alert = await this.index.setAlertState(id, state, by);

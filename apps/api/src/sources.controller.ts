@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SourceHealth, sourceHealth, SourceRegistry, SourceStateStore, SourceStatus } from '@radar/sources';
 
 /** Every source with its health: last success and error, failures in a row, stale or broken. */
+@ApiTags('sources')
 @Controller('api/sources')
 export class SourcesController {
   constructor(
@@ -10,6 +12,19 @@ export class SourcesController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Every source with its health',
+    description: 'Last success and error, failures in a row; ok, pending, stale, broken or disabled.',
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        counts: { type: 'object', additionalProperties: { type: 'integer' } },
+        sources: { type: 'array', items: { type: 'object' } },
+      },
+    },
+  })
   async list(): Promise<{ counts: Record<SourceStatus, number>; sources: SourceHealth[] }> {
     const sources = this.registry.all();
     const states = await this.state.getMany(sources.map((s) => s.id));

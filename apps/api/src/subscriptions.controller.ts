@@ -12,11 +12,28 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RadarConfig } from '@radar/config';
-import { defaultTaxonomy, SUBSCRIPTION_FREQUENCIES, Subscription } from '@radar/core';
+import { defaultTaxonomy, SUBSCRIPTION_FREQUENCIES, SUBSCRIPTION_STATUSES, Subscription } from '@radar/core';
 import { escapeHtml, SubscriptionLinks } from '@radar/mail';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import {
+  ApiBadRequest,
+  ApiForbidden,
+  ApiHtmlPage,
+  ApiNotFound,
+  ApiTooManyRequests,
+  object,
+} from './ops/openapi.decorators';
 import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
 import { SubscriptionService } from './subscription.service';
 import { validate } from './validation';
@@ -110,6 +127,23 @@ function publicView(s: Subscription) {
   };
 }
 
+const ApiToken = (description: string) => ApiQuery({ name: 'token', required: true, type: 'string', description });
+
+const subscriptionView = object({
+  id: { type: 'string' },
+  query: { type: 'string' },
+  status: { type: 'string', enum: [...SUBSCRIPTION_STATUSES] },
+  sectors: { type: 'array', items: { type: 'string' } },
+  areas: { type: 'array', items: { type: 'string' } },
+  goals: { type: 'array', items: { type: 'string' } },
+  minPriority: { type: 'string', enum: ['low', 'medium', 'high'] },
+  frequency: { type: 'string', enum: [...SUBSCRIPTION_FREQUENCIES] },
+  timeZone: { type: 'string' },
+  createdAt: { type: 'string', format: 'date-time' },
+  confirmedAt: { type: 'string', format: 'date-time' },
+});
+
+@ApiTags('subscriptions')
 @Controller('api/subscriptions')
 export class SubscriptionsController {
   constructor(
@@ -125,6 +159,36 @@ export class SubscriptionsController {
    */
   @Post()
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Subscribe an address to alerts (double opt-in)',
+    description:
+      'Only a confirmation email is sent until its link is followed. Rate limited per address and per client IP.',
+  })
+  @ApiBody({
+    schema: object(
+      {
+        email: { type: 'string', format: 'email', maxLength: 254 },
+        query: { type: 'string', maxLength: 2000, description: 'Query language; empty: every alert.', default: '' },
+        sectors: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Sub-sector ids.' },
+        areas: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Focus area ids.' },
+        goals: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Advocacy goal ids.' },
+        minPriority: { type: 'string', enum: ['low', 'medium', 'high'], default: 'low' },
+        frequency: { type: 'string', enum: [...SUBSCRIPTION_FREQUENCIES], default: 'instant' },
+        timeZone: { type: 'string', default: 'UTC', description: 'IANA time zone.' },
+      },
+      ['email'],
+    ),
+  })
+  @ApiAcceptedResponse({
+    description: 'Pending until confirmed (or already confirmed).',
+    schema: object({ id: { type: 'string' }, status: { type: 'string' }, message: { type: 'string' } }, [
+      'id',
+      'status',
+      'message',
+    ]),
+  })
+  @ApiBadRequest()
+  @ApiTooManyRequests('Too many subscribe requests from this address or client.')
   async subscribe(
     @Body() body: unknown,
     @Req() req: Request,
@@ -149,7 +213,7 @@ export class SubscriptionsController {
     const { subscription } = await this.subscriptions.subscribe(input);
     const digest =
       subscription.frequency && subscription.frequency !== 'instant'
-        ? ` It is stored as a ${subscription.frequency} subscription; ${subscription.frequency} digests are not sent yet, so it receives no instant alerts.`
+        ? ` Alerts come as a ${subscription.frequency} digest at the configured hour in ${subscription.timeZone ?? 'UTC'}, not one by one.`
         : '';
     return {
       id: subscription.id,
@@ -164,6 +228,11 @@ export class SubscriptionsController {
 
   @Get('confirm')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Confirm a subscription (the emailed link)' })
+  @ApiToken('Confirmation token from the email.')
+  @ApiProduces('text/html')
+  @ApiHtmlPage(200, 'Confirmed.')
+  @ApiHtmlPage(404, 'Unknown or withdrawn link.')
   async confirm(@Query() raw: unknown, @Res() res: Response): Promise<void> {
     const parsed = tokenParam.safeParse(raw);
     const subscription = parsed.success ? await this.subscriptions.confirm(parsed.data.token) : null;
@@ -174,6 +243,11 @@ export class SubscriptionsController {
   /** The link in every email, and RFC 8058 one-click (POST) for mail clients. */
   @Get('unsubscribe')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Unsubscribe (the link in every email)' })
+  @ApiToken('Unsubscribe token from the email.')
+  @ApiProduces('text/html')
+  @ApiHtmlPage(200, 'Unsubscribed.')
+  @ApiHtmlPage(404, 'Unknown link.')
   async unsubscribeLink(@Query() raw: unknown, @Res() res: Response): Promise<void> {
     const parsed = tokenParam.safeParse(raw);
     const subscription = parsed.success ? await this.subscriptions.unsubscribe(parsed.data.token) : null;
@@ -183,6 +257,10 @@ export class SubscriptionsController {
 
   @Post('unsubscribe')
   @HttpCode(200)
+  @ApiOperation({ summary: 'One-click unsubscribe (RFC 8058, for mail clients)' })
+  @ApiToken('Unsubscribe token from the email.')
+  @ApiOkResponse({ schema: object({ status: { type: 'string', enum: ['unsubscribed', 'unknown'] } }, ['status']) })
+  @ApiBadRequest()
   async unsubscribeOneClick(@Query() raw: unknown): Promise<{ status: string }> {
     const { token } = validate(tokenParam, raw);
     const subscription = await this.subscriptions.unsubscribe(token);
@@ -192,6 +270,19 @@ export class SubscriptionsController {
   /** The signed manage link from every email: the address's subscriptions, as JSON or a page. */
   @Get('manage')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "An address's subscriptions (the signed manage link)",
+    description: 'JSON, or an HTML page with unsubscribe buttons when the client prefers text/html.',
+  })
+  @ApiToken('Signed manage token from any Policy Radar email.')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    schema: object({ email: { type: 'string' }, subscriptions: { type: 'array', items: subscriptionView } }, [
+      'email',
+      'subscriptions',
+    ]),
+  })
+  @ApiForbidden('The manage link is altered, not issued here, or expired.')
   async manage(@Query() raw: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = this.manageEmail(raw, req, res);
     if (email === null) return;
@@ -231,6 +322,16 @@ export class SubscriptionsController {
 
   @Post('manage/unsubscribe')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Unsubscribe one subscription of the address a manage token was signed for' })
+  @ApiToken('Signed manage token.')
+  @ApiQuery({ name: 'id', required: true, type: 'string', description: 'Subscription id.' })
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    schema: object({ status: { type: 'string', enum: ['unsubscribed'] }, subscription: subscriptionView }),
+  })
+  @ApiBadRequest()
+  @ApiForbidden('The manage link is altered, not issued here, or expired.')
+  @ApiNotFound('This address has no such subscription.')
   async manageUnsubscribe(@Query() raw: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = this.manageEmail(raw, req, res);
     if (email === null) return;

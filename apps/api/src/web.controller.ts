@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 
 /**
  * The web page: search with facets, the alert feed and a subscribe form, on the JSON API.
@@ -60,6 +61,7 @@ $('sub-form').onsubmit = async (e) => { e.preventDefault();
 search(); alerts();
 </script></body></html>`;
 
+@ApiExcludeController()
 @Controller()
 export class WebController {
   @Get()

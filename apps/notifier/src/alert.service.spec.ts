@@ -1,5 +1,5 @@
 import type { Subscription } from '@radar/core';
-import { wantsInstantAlert } from './alert.service';
+import { batchWindowStart, wantsAlert, wantsInstantAlert } from './alert.service';
 
 const sub = (prefs: Partial<Subscription>): Subscription => ({
   id: 's',
@@ -40,5 +40,17 @@ describe('wantsInstantAlert', () => {
   it('leaves daily and weekly subscriptions to digests', () => {
     expect(wantsInstantAlert(sub({ frequency: 'daily' }), alert)).toBe(false);
     expect(wantsInstantAlert(sub({ frequency: 'weekly' }), alert)).toBe(false);
+  });
+
+  it('applies the same preferences to digests, whatever the frequency', () => {
+    expect(wantsAlert(sub({ frequency: 'daily', minPriority: 'medium' }), alert)).toBe(true);
+    expect(wantsAlert(sub({ frequency: 'weekly', sectors: ['solar'] }), alert)).toBe(false);
+  });
+});
+
+describe('batchWindowStart', () => {
+  it('aligns windows so every worker agrees', () => {
+    expect(batchWindowStart(125_999, 60_000)).toBe(120_000);
+    expect(batchWindowStart(180_000, 60_000)).toBe(180_000);
   });
 });

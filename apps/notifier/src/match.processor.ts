@@ -1,15 +1,22 @@
 import { Processor } from '@nestjs/bullmq';
 import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
 import { AlertService } from './alert.service';
+import { DigestService } from './digest.service';
 
+/** The notifier's deciding and rendering jobs: instant alerts, their batches, digests. */
 @Processor(QueueName.Match, { concurrency: 4 })
 export class MatchProcessor extends RadarProcessor<QueueName.Match> {
   protected readonly queueName = QueueName.Match;
   protected readonly handlers: JobHandlers<QueueName.Match> = {
     [JobName.MatchDocument]: (payload) => this.alerts.handleDocument(payload.documentId),
+    [JobName.FlushBatch]: (payload) => this.alerts.flushBatch(payload),
+    [JobName.Digest]: (payload) => this.digests.sendDigest(payload),
   };
 
-  constructor(private readonly alerts: AlertService) {
+  constructor(
+    private readonly alerts: AlertService,
+    private readonly digests: DigestService,
+  ) {
     super();
   }
 }

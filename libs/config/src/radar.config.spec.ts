@@ -72,4 +72,52 @@ describe('RadarConfig', () => {
     }
     expect((error as ConfigError).problems).toEqual(['RADAR_SECRET: must be at least 32 characters']);
   });
+
+  it('reads LOG_FORMAT, CORS_ORIGINS and ADMIN_TOKEN, never echoing the token in an error', () => {
+    const defaults = RadarConfig.fromEnv({});
+    expect(defaults.logFormat).toBeUndefined();
+    expect(defaults.corsOrigins).toEqual([]);
+    expect(defaults.adminToken).toBeUndefined();
+    const set = RadarConfig.fromEnv({
+      LOG_FORMAT: 'pretty',
+      CORS_ORIGINS: 'https://app.example.org, http://localhost:5173/',
+      ADMIN_TOKEN: 'a'.repeat(16),
+    });
+    expect(set).toMatchObject({ logFormat: 'pretty', adminToken: 'a'.repeat(16) });
+    expect(set.corsOrigins).toEqual(['https://app.example.org', 'http://localhost:5173']);
+    let error: unknown;
+    try {
+      RadarConfig.fromEnv({
+        LOG_FORMAT: 'xml',
+        CORS_ORIGINS: 'https://ok.example.org,https://x.example.org/path',
+        ADMIN_TOKEN: 'short',
+      });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toContain('LOG_FORMAT');
+    expect(problems.join('\n')).toContain('"https://x.example.org/path" is not an origin');
+    expect(problems).toContain('ADMIN_TOKEN: must be at least 16 characters');
+  });
+
+  it('reads instant batching and digest timing, with bounds', () => {
+    expect(RadarConfig.fromEnv({})).toMatchObject({ instantBatchSeconds: 60, digestHour: 7, digestWeekday: 1 });
+    expect(RadarConfig.fromEnv({ INSTANT_BATCH_SECONDS: '0', DIGEST_HOUR: '18', DIGEST_WEEKDAY: '7' })).toMatchObject({
+      instantBatchSeconds: 0,
+      digestHour: 18,
+      digestWeekday: 7,
+    });
+    let error: unknown;
+    try {
+      RadarConfig.fromEnv({ INSTANT_BATCH_SECONDS: '-1', DIGEST_HOUR: '24', DIGEST_WEEKDAY: '0' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('INSTANT_BATCH_SECONDS');
+    expect(problems).toContain('DIGEST_HOUR');
+    expect(problems).toContain('DIGEST_WEEKDAY');
+  });
 });

@@ -62,6 +62,41 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Key that signs subscriber links; when unset, a random one is kept in DATA_DIR/secret. */
   RADAR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Instant alerts to one subscription within this many seconds go out as one email; 0 sends each at once. */
+  INSTANT_BATCH_SECONDS: int(0, 86400).default(60),
+  /** Local hour (0-23, in the subscriber's time zone) at which daily and weekly digests go out. */
+  DIGEST_HOUR: int(0, 23).default(7),
+  /** ISO weekday of weekly digests: 1 = Monday ... 7 = Sunday. */
+  DIGEST_WEEKDAY: int(1, 7).default(1),
+  /** json: one JSON object a line (pino); pretty: Nest's coloured lines. Unset: json unless stdout is a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Origins allowed to call the API from a browser (comma-separated); unset: no CORS headers at all. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)) {
+        try {
+          const parsed = new URL(entry);
+          if (
+            (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+            parsed.origin !== entry.replace(/\/+$/, '')
+          ) {
+            throw new Error('not an origin');
+          }
+          origins.push(parsed.origin);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not an origin like https://app.example.org` });
+        }
+      }
+      return origins;
+    })
+    .optional(),
+  /** Bearer token for the admin queue dashboard at /admin/queues; unset: the dashboard is not served. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Requirements that depend on another key; checked even when other keys are invalid. */
@@ -74,7 +109,7 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
 }
 
 /** Keys whose values never appear in an error message. */
-const SECRET_KEYS = new Set(['RADAR_SECRET']);
+const SECRET_KEYS = new Set(['RADAR_SECRET', 'ADMIN_TOKEN']);
 
 export type RadarEnv = z.output<typeof envSchema>;
 
@@ -114,6 +149,18 @@ export class RadarConfig {
   readonly trustProxy: boolean;
   /** Read it through SecretStore, which falls back to DATA_DIR/secret. */
   readonly radarSecret?: string;
+  /** Seconds instant alerts to one subscription are gathered into one email; 0: each at once. */
+  readonly instantBatchSeconds: number;
+  /** Local hour of daily and weekly digests, in each subscriber's time zone. */
+  readonly digestHour: number;
+  /** ISO weekday (1 = Monday) of weekly digests. */
+  readonly digestWeekday: number;
+  /** Undefined: chosen at boot (json unless stdout is a terminal). */
+  readonly logFormat?: 'json' | 'pretty';
+  /** Empty: CORS is off. */
+  readonly corsOrigins: readonly string[];
+  /** Unset: no admin dashboard. */
+  readonly adminToken?: string;
 
   private constructor(env: RadarEnv) {
     this.port = env.PORT;
@@ -142,6 +189,12 @@ export class RadarConfig {
     this.subscribeLimitPerIpPerHour = env.SUBSCRIBE_LIMIT_PER_IP_PER_HOUR;
     this.trustProxy = env.TRUST_PROXY;
     this.radarSecret = env.RADAR_SECRET;
+    this.instantBatchSeconds = env.INSTANT_BATCH_SECONDS;
+    this.digestHour = env.DIGEST_HOUR;
+    this.digestWeekday = env.DIGEST_WEEKDAY;
+    this.logFormat = env.LOG_FORMAT;
+    this.corsOrigins = Object.freeze([...(env.CORS_ORIGINS ?? [])]);
+    this.adminToken = env.ADMIN_TOKEN;
     Object.freeze(this);
   }
 

@@ -152,7 +152,7 @@ export interface Alert {
 export const SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
-/** How often a subscription is emailed: each alert at once, or a digest (digests come later). */
+/** How often a subscription is emailed: each alert (batched within INSTANT_BATCH_SECONDS), or a daily or weekly digest. */
 export const SUBSCRIPTION_FREQUENCIES = ['instant', 'daily', 'weekly'] as const;
 export type SubscriptionFrequency = (typeof SUBSCRIPTION_FREQUENCIES)[number];
 

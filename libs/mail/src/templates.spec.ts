@@ -1,6 +1,13 @@
 import { alertFromDocument, defaultTaxonomy, RadarDocument } from '@radar/core';
 import { signManageToken, verifyManageToken } from './subscription-links';
-import { describePreferences, escapeHtml, renderAlertEmail, renderConfirmation } from './templates';
+import {
+  describePreferences,
+  escapeHtml,
+  renderAlertBatchEmail,
+  renderAlertEmail,
+  renderConfirmation,
+  renderDigestEmail,
+} from './templates';
 
 const doc: RadarDocument = {
   id: 'd1',
@@ -79,6 +86,63 @@ describe('email templates', () => {
     expect(describePreferences({ sectors: ['solar'], minPriority: 'medium', frequency: 'daily' })).toBe(
       'sub-sectors solar; priority medium or higher; daily digest',
     );
+  });
+});
+
+describe('batch and digest templates', () => {
+  const links = {
+    unsubscribeUrl: 'https://radar.example.org/api/subscriptions/unsubscribe?token=u',
+    manageUrl: 'https://radar.example.org/api/subscriptions/manage?token=m.1.s',
+  };
+  const alertN = (n: number, priority: 'low' | 'medium' | 'high' = 'medium') => ({
+    ...alertFromDocument({ ...doc, id: `d${n}`, title: `Rule ${n} <i>x</i>`, priority }, '2026-11-23T09:06:00.000Z'),
+  });
+
+  it('renders a batch as one email listing every alert, escaped in HTML', () => {
+    const email = renderAlertBatchEmail({
+      alerts: [alertN(1, 'high'), alertN(2)],
+      subscription: { query: '' },
+      taxonomy: defaultTaxonomy(),
+      ...links,
+    });
+    expect(email.subject).toBe('[Policy Radar] HIGH: 2 new alerts: Rule 1 <i>x</i>');
+    expect(email.text).toContain('- [high] Rule 1 <i>x</i>');
+    expect(email.text).toContain('- [medium] Rule 2 <i>x</i>');
+    expect(email.text).toContain('https://example.gov/rule?a=1&b="2"');
+    expect(email.html).toContain('Rule 2 &lt;i&gt;x&lt;/i&gt;');
+    expect(email.html).not.toContain('<i>x</i>');
+    expect(email.html).toContain('href="https://example.gov/rule?a=1&amp;b=&quot;2&quot;"');
+    expect(email.text).toContain(`Unsubscribe: ${links.unsubscribeUrl}`);
+    expect(email.headers?.['List-Unsubscribe']).toBe(`<${links.unsubscribeUrl}>`);
+  });
+
+  it('renders a digest grouped by focus area, capped with "and N more"', () => {
+    const energy = Array.from({ length: 13 }, (_, i) => alertN(i + 1));
+    const email = renderDigestEmail({
+      frequency: 'daily',
+      periodLabel: '2026-11-24',
+      groups: [
+        { name: 'Energy Independence & Resilience', alerts: energy },
+        { name: 'Other', alerts: [alertN(99, 'low')] },
+      ],
+      perGroupCap: 10,
+      subscription: { query: 'sector:nuclear-energy' },
+      taxonomy: defaultTaxonomy(),
+      ...links,
+    });
+    expect(email.subject).toBe('[Policy Radar] Daily digest 2026-11-24: 14 alerts');
+    expect(email.text).toContain('Energy Independence & Resilience (13)');
+    expect(email.text).toContain('Rule 10 <i>x</i>');
+    expect(email.text).not.toContain('Rule 11 ');
+    expect(email.text).toContain('and 3 more');
+    expect(email.text).toContain('Other (1)');
+    expect(email.text).toContain('Rule 99');
+    expect(email.text.indexOf('Energy')).toBeLessThan(email.text.indexOf('Other (1)'));
+    expect(email.html).toContain('Energy Independence &amp; Resilience (13)');
+    expect(email.html).toContain('<em>and 3 more</em>');
+    expect(email.html).not.toContain('<i>x</i>');
+    expect(email.html.match(/<li /g)).toHaveLength(11);
+    expect(email.text).toContain('You receive this because you subscribed to “sector:nuclear-energy”.');
   });
 });
 

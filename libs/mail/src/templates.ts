@@ -140,3 +140,118 @@ export function renderAlertEmail({ alert, document, subscription, taxonomy, ...l
     headers: listUnsubscribeHeaders(links.unsubscribeUrl),
   };
 }
+
+function sectorNamesOf(alert: Pick<Alert, 'subSectors'>, taxonomy: Taxonomy): string[] {
+  return alert.subSectors.map((id) => taxonomy.subSectors.find((s) => s.id === id)?.name ?? id);
+}
+
+function alertLineText(alert: Alert, taxonomy: Taxonomy): string[] {
+  return [
+    `- [${alert.priority}] ${alert.title}`,
+    `  ${alert.url}`,
+    `  ${alert.reason}; sub-sectors: ${sectorNamesOf(alert, taxonomy).join(', ')}`,
+  ];
+}
+
+function alertLineHtml(alert: Alert, taxonomy: Taxonomy): string {
+  return (
+    `<li style="margin-bottom:8px"><a href="${escapeHtml(alert.url)}">${escapeHtml(alert.title)}</a>` +
+    `<br><small><strong>${escapeHtml(alert.priority)}</strong>: ${escapeHtml(alert.reason)}; ` +
+    `sub-sectors: ${sectorNamesOf(alert, taxonomy).map(escapeHtml).join(', ')}</small></li>`
+  );
+}
+
+function subscribedTo(subscription: Pick<Subscription, 'query'>): string {
+  return subscription.query ? `“${subscription.query}”` : 'all alerts';
+}
+
+export interface AlertBatchEmailData extends SubscriberLinks {
+  /** The window's alerts, in the order to list them (two or more; one alert uses `renderAlertEmail`). */
+  alerts: Alert[];
+  subscription: Pick<Subscription, 'query'>;
+  taxonomy: Taxonomy;
+}
+
+/** Instant alerts gathered within one batching window, as one email. */
+export function renderAlertBatchEmail({
+  alerts,
+  subscription,
+  taxonomy,
+  ...links
+}: AlertBatchEmailData): RenderedEmail {
+  const high = alerts.filter((a) => a.priority === 'high').length;
+  const title = `${alerts.length} new alert${alerts.length === 1 ? '' : 's'}`;
+  return {
+    subject: `[Policy Radar] ${high ? 'HIGH: ' : ''}${title}: ${alerts[0]?.title ?? ''}`.slice(0, 200),
+    text: [
+      `${title}:`,
+      '',
+      ...alerts.flatMap((a) => [...alertLineText(a, taxonomy), '']),
+      `You receive this because you subscribed to ${subscribedTo(subscription)}.`,
+      ...footerText(links),
+    ].join('\n'),
+    html: layout(
+      title,
+      `<h2 style="font-size:18px">${escapeHtml(title)}</h2><ul>${alerts.map((a) => alertLineHtml(a, taxonomy)).join('')}</ul>`,
+      `You receive this because you subscribed to ${escapeHtml(subscribedTo(subscription))}. ${footerHtml(links)}`,
+    ),
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl),
+  };
+}
+
+/** One section of a digest: the alerts of one focus area (or "Other"), newest first. */
+export interface DigestGroup {
+  name: string;
+  alerts: Alert[];
+}
+
+export interface DigestEmailData extends SubscriberLinks {
+  frequency: 'daily' | 'weekly';
+  /** The period as the subscriber reads it: `2026-11-24` or `2026-W48`. */
+  periodLabel: string;
+  groups: DigestGroup[];
+  /** At most this many alerts per group are listed; the rest are counted as "and N more". */
+  perGroupCap: number;
+  subscription: Pick<Subscription, 'query'>;
+  taxonomy: Taxonomy;
+}
+
+/** A daily or weekly digest: alerts grouped by focus area, each group capped with "and N more". */
+export function renderDigestEmail({
+  frequency,
+  periodLabel,
+  groups,
+  perGroupCap,
+  subscription,
+  taxonomy,
+  ...links
+}: DigestEmailData): RenderedEmail {
+  const total = groups.reduce((n, g) => n + g.alerts.length, 0);
+  const kind = frequency === 'daily' ? 'Daily' : 'Weekly';
+  const title = `${kind} digest ${periodLabel}: ${total} alert${total === 1 ? '' : 's'}`;
+  const text: string[] = [title, ''];
+  let html = `<h2 style="font-size:18px">${escapeHtml(title)}</h2>`;
+  for (const group of groups) {
+    const shown = group.alerts.slice(0, perGroupCap);
+    const more = group.alerts.length - shown.length;
+    text.push(`${group.name} (${group.alerts.length})`, '');
+    for (const a of shown) text.push(...alertLineText(a, taxonomy));
+    if (more > 0) text.push(`  and ${more} more`);
+    text.push('');
+    html +=
+      `<h3 style="font-size:16px">${escapeHtml(group.name)} (${group.alerts.length})</h3>` +
+      `<ul>${shown.map((a) => alertLineHtml(a, taxonomy)).join('')}</ul>` +
+      (more > 0 ? `<p><em>and ${more} more</em></p>` : '');
+  }
+  text.push(`You receive this because you subscribed to ${subscribedTo(subscription)}.`, ...footerText(links));
+  return {
+    subject: `[Policy Radar] ${title}`.slice(0, 200),
+    text: text.join('\n'),
+    html: layout(
+      title,
+      html,
+      `You receive this because you subscribed to ${escapeHtml(subscribedTo(subscription))}. ${footerHtml(links)}`,
+    ),
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl),
+  };
+}

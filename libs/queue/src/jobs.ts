@@ -20,6 +20,8 @@ export enum JobName {
   IngestItem = 'ingest-item',
   MatchDocument = 'match-document',
   SendEmail = 'send-email',
+  FlushBatch = 'flush-batch',
+  Digest = 'digest',
 }
 
 export interface CrawlSourcePayload {
@@ -59,12 +61,34 @@ export interface SendEmailPayload {
   message: EmailMessage;
 }
 
+/** Closes one subscription's instant-alert window and renders its alerts into one email. */
+export interface FlushBatchPayload {
+  subscriptionId: string;
+  /** Start of the window (ms since epoch, a multiple of the window length); part of the job id. */
+  windowStart: number;
+  /** The job does nothing before this instant (ms since epoch): the window's end plus a grace. */
+  notBefore: number;
+}
+
+/** One subscription's daily or weekly digest for one period. */
+export interface DigestPayload {
+  subscriptionId: string;
+  /** Local date (daily, `2026-11-24`) or ISO week (weekly, `2026-W48`) in the subscriber's zone; part of the job id. */
+  periodKey: string;
+  frequency: 'daily' | 'weekly';
+  /** ISO instants: alerts created in [since, until). */
+  since: string;
+  until: string;
+}
+
 export interface JobPayloads {
   [JobName.CrawlSource]: CrawlSourcePayload;
   [JobName.FetchArticle]: FetchArticlePayload;
   [JobName.IngestItem]: IngestItemPayload;
   [JobName.MatchDocument]: MatchDocumentPayload;
   [JobName.SendEmail]: SendEmailPayload;
+  [JobName.FlushBatch]: FlushBatchPayload;
+  [JobName.Digest]: DigestPayload;
 }
 
 /** Which queue carries each job (the type-level twin of JOBS[name].queue). */
@@ -74,6 +98,8 @@ export interface JobQueues {
   [JobName.IngestItem]: QueueName.Ingest;
   [JobName.MatchDocument]: QueueName.Match;
   [JobName.SendEmail]: QueueName.Email;
+  [JobName.FlushBatch]: QueueName.Match;
+  [JobName.Digest]: QueueName.Match;
 }
 
 /** The job names a queue carries. */
@@ -147,6 +173,28 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
       }),
     }),
     options: { attempts: 8, backoff: { type: 'exponential', delay: 10000 }, ...keep },
+  },
+  [JobName.FlushBatch]: {
+    queue: QueueName.Match,
+    jobId: (p) => `batch.${jobIdPart(p.subscriptionId)}.${p.windowStart}`,
+    schema: z.object({
+      subscriptionId: z.string().min(1),
+      windowStart: z.number().int().nonnegative(),
+      notBefore: z.number().int().nonnegative(),
+    }),
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+  },
+  [JobName.Digest]: {
+    queue: QueueName.Match,
+    jobId: (p) => `digest.${jobIdPart(p.subscriptionId)}.${jobIdPart(p.periodKey)}`,
+    schema: z.object({
+      subscriptionId: z.string().min(1),
+      periodKey: z.string().min(1),
+      frequency: z.enum(['daily', 'weekly']),
+      since: z.string().min(1),
+      until: z.string().min(1),
+    }),
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, ...keep },
   },
 };
 

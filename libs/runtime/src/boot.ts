@@ -1,9 +1,20 @@
-import { DynamicModule, INestApplicationContext, Logger, LogLevel, Module, Type } from '@nestjs/common';
+import {
+  ConsoleLogger,
+  DynamicModule,
+  INestApplicationContext,
+  Logger,
+  LoggerService,
+  LogLevel,
+  Module,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, ConfigModule, RadarConfig } from '@radar/config';
 import { MetricsModule } from '@radar/metrics';
 import { ensureRedis, RedisUnavailableError } from '@radar/queue';
+import { applyHttpSecurity, readPackageInfo, setupOpenApi } from './http-surface';
+import { PinoLoggerAdapter } from './pino-logger.adapter';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -19,6 +30,8 @@ export interface BootOptions {
   searchPath?: string;
   /** Logger levels override (tests keep logs quiet). */
   logLevels?: LogLevel[] | false;
+  /** Is stdout a terminal (picks pretty logs when LOG_FORMAT is unset)? */
+  interactive?: boolean;
 }
 
 export interface RunningRadar {
@@ -39,6 +52,9 @@ class RadarRootModule {
 /** Boots the given roles in one process on a validated config, after making sure Redis answers. */
 export async function bootRadar(options: BootOptions): Promise<RunningRadar> {
   const { config } = options;
+  const logLevels = options.logLevels ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  const appLogger = createLogger(options.name, config, logLevels, options.interactive ?? false);
+  Logger.overrideLogger(appLogger);
   const logger = new Logger(options.name);
   await ensureRedis({
     redisUrl: config.redisUrl,
@@ -48,24 +64,43 @@ export async function bootRadar(options: BootOptions): Promise<RunningRadar> {
     log: (m) => logger.warn(m),
   });
   const root = RadarRootModule.register(config, options.roles);
-  const logLevels = options.logLevels ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   if (!options.http) {
-    const app = await NestFactory.createApplicationContext(root, { logger: logLevels });
+    const app = await NestFactory.createApplicationContext(root, { logger: appLogger });
     app.enableShutdownHooks();
     await app.init();
     logger.log(`${options.name} running (Redis ${config.redisUrl}, queue prefix "${config.queuePrefix}")`);
     return { app, config, close: () => app.close() };
   }
-  const app = await NestFactory.create<NestExpressApplication>(root, { logger: logLevels });
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: appLogger });
   app.disable('x-powered-by');
+  applyHttpSecurity(app, config);
   app.useBodyParser('json', { limit: '100kb' });
+  setupOpenApi(app, readPackageInfo());
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
-  logger.log(`${options.name} running: web page ${url}/ · API ${url}/api · health ${url}/health`);
+  logger.log(
+    `${options.name} running: web page ${url}/ · API ${url}/api · docs ${url}/api/docs · health ${url}/health`,
+  );
   return { app, config, url, close: () => app.close() };
+}
+
+/**
+ * JSON lines through pino, or Nest's coloured console lines with LOG_FORMAT=pretty; when
+ * LOG_FORMAT is unset, pretty on a terminal and JSON otherwise (containers, services, pipes).
+ */
+function createLogger(
+  name: string,
+  config: RadarConfig,
+  levels: LogLevel[] | false,
+  interactive: boolean,
+): LoggerService {
+  const format = config.logFormat ?? (interactive ? 'pretty' : 'json');
+  const enabled = levels === false ? [] : levels;
+  if (format === 'json') return new PinoLoggerAdapter({ name, levels: enabled });
+  return new ConsoleLogger({ logLevels: enabled });
 }
 
 /**
@@ -83,7 +118,12 @@ export function runMain(options: Omit<BootOptions, 'config' | 'searchPath'>): vo
     }
     throw error;
   }
-  bootRadar({ ...options, config, searchPath: process.env.PATH ?? '' }).catch((error: unknown) => {
+  bootRadar({
+    ...options,
+    config,
+    searchPath: process.env.PATH ?? '',
+    interactive: process.stdout.isTTY === true,
+  }).catch((error: unknown) => {
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`${error.message}\n`);
     } else {

@@ -31,6 +31,8 @@ export function createTestEnv(
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     FETCH_HOST_DELAY_MS: '0',
+    // Each alert emailed at once, as the pipeline tests expect; batching tests set their own window.
+    INSTANT_BATCH_SECONDS: '0',
     ...(typeof env === 'function' ? env(dataDir) : env),
   });
   return {

@@ -1,8 +1,10 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RadarConfig } from '@radar/config';
 import { ALERT_STATES, type Alert, defaultTaxonomy, DOC_TYPES, parseQuery, PRIORITIES } from '@radar/core';
 import { SearchIndex } from '@radar/search';
 import { z } from 'zod';
+import { ApiAlertFilters, ApiFeed } from '../ops/openapi.decorators';
 import { validate } from '../validation';
 import { alertCalendarEvents, alertEntry, documentEntry } from './feed-entries';
 import { FEED_CONTENT_TYPES, type FeedFormat, renderFeed } from './feed.renderer';
@@ -40,6 +42,10 @@ const searchFeedParams = z.object({ q: z.string().max(2000).default('') });
  * comment deadlines and effective dates as iCalendar. Every saved search (a query, or a set of
  * alert filters) is a feed URL.
  */
+const ApiSearchFeedQuery = () =>
+  ApiQuery({ name: 'q', required: false, type: 'string', description: 'Query language; empty: every document.' });
+
+@ApiTags('feeds')
 @Controller('api')
 export class FeedsController {
   private readonly taxonomy = defaultTaxonomy();
@@ -52,6 +58,9 @@ export class FeedsController {
   @Get('alerts.atom')
   @Header('Content-Type', FEED_CONTENT_TYPES.atom)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'Alerts as Atom (a saved alert filter)' })
+  @ApiAlertFilters()
+  @ApiFeed(FEED_CONTENT_TYPES.atom, 'Atom 1.0 feed of the newest matching alerts.')
   alertsAtom(@Query() raw: unknown): Promise<string> {
     return this.alertFeed('atom', raw);
   }
@@ -59,6 +68,9 @@ export class FeedsController {
   @Get('alerts.rss')
   @Header('Content-Type', FEED_CONTENT_TYPES.rss)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'Alerts as RSS 2.0' })
+  @ApiAlertFilters()
+  @ApiFeed(FEED_CONTENT_TYPES.rss, 'RSS 2.0 feed of the newest matching alerts.')
   alertsRss(@Query() raw: unknown): Promise<string> {
     return this.alertFeed('rss', raw);
   }
@@ -66,6 +78,9 @@ export class FeedsController {
   @Get('alerts.json')
   @Header('Content-Type', FEED_CONTENT_TYPES.json)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'Alerts as JSON Feed 1.1' })
+  @ApiAlertFilters()
+  @ApiFeed(FEED_CONTENT_TYPES.json, 'JSON Feed 1.1 of the newest matching alerts.')
   alertsJson(@Query() raw: unknown): Promise<string> {
     return this.alertFeed('json', raw);
   }
@@ -74,6 +89,15 @@ export class FeedsController {
   @Get('alerts.ics')
   @Header('Content-Type', ICAL_CONTENT_TYPE)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'Comment deadlines and effective dates of matching alerts as iCalendar' })
+  @ApiAlertFilters()
+  @ApiQuery({
+    name: 'past',
+    required: false,
+    type: 'integer',
+    description: 'Also events up to this many days before today (0-366).',
+  })
+  @ApiFeed(ICAL_CONTENT_TYPE, 'iCalendar (RFC 5545) with one all-day event per dated policy event.')
   async alertsCalendar(@Query() raw: unknown): Promise<string> {
     const { past, ...filters } = validate(calendarParams, raw);
     const now = new Date();
@@ -95,6 +119,9 @@ export class FeedsController {
   @Get('search.atom')
   @Header('Content-Type', FEED_CONTENT_TYPES.atom)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'A saved search as Atom' })
+  @ApiSearchFeedQuery()
+  @ApiFeed(FEED_CONTENT_TYPES.atom, 'Atom 1.0 feed of the newest matching documents.')
   searchAtom(@Query() raw: unknown): Promise<string> {
     return this.searchFeed('atom', raw);
   }
@@ -102,6 +129,9 @@ export class FeedsController {
   @Get('search.rss')
   @Header('Content-Type', FEED_CONTENT_TYPES.rss)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'A saved search as RSS 2.0' })
+  @ApiSearchFeedQuery()
+  @ApiFeed(FEED_CONTENT_TYPES.rss, 'RSS 2.0 feed of the newest matching documents.')
   searchRss(@Query() raw: unknown): Promise<string> {
     return this.searchFeed('rss', raw);
   }
@@ -109,6 +139,9 @@ export class FeedsController {
   @Get('search.json')
   @Header('Content-Type', FEED_CONTENT_TYPES.json)
   @Header('Cache-Control', CACHE)
+  @ApiOperation({ summary: 'A saved search as JSON Feed 1.1' })
+  @ApiSearchFeedQuery()
+  @ApiFeed(FEED_CONTENT_TYPES.json, 'JSON Feed 1.1 of the newest matching documents.')
   searchJson(@Query() raw: unknown): Promise<string> {
     return this.searchFeed('json', raw);
   }
