@@ -7,6 +7,7 @@ import { SourcesModule } from '@radar/sources';
 import { FeedbackController } from './feedback.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health.controller';
+import { InsightsModule } from './insights/insights.module';
 import { MetricsController } from './metrics.controller';
 import { OpsModule } from './ops/ops.module';
 import { OutboxController } from './outbox.controller';
@@ -20,7 +21,7 @@ import { WebController } from './web.controller';
 
 /** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
 @Module({
-  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule],
+  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule, InsightsModule],
   controllers: [
     SearchController,
     FeedbackController,

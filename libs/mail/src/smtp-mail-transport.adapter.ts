@@ -7,7 +7,8 @@ export class SmtpMailTransport extends MailTransport {
 
   constructor(smtpUrl: string) {
     super();
-    this.transporter = createTransport(smtpUrl, {});
+    // A pool of reused connections: one connection per message caps delivery at tens per second.
+    this.transporter = createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 });
   }
 
   async send(email: OutgoingEmail): Promise<void> {
