@@ -1,34 +1,66 @@
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, Figure } from './harness';
 
 /** `npm run bench [-- --quick] [NAME...]`: runs the benchmarks, prints a table, writes bench/results.json. */
+type Result = { benchmark: string; figures: Figure[]; seconds: number; error?: string };
+
+/** Runs one benchmark file in this process and prints its result as JSON (the child side). */
+async function runOne(file: string, quick: boolean): Promise<void> {
+  const { benchmark } = (await import(join(__dirname, file))) as { benchmark: Benchmark };
+  const start = Date.now();
+  let result: Result;
+  try {
+    result = {
+      benchmark: benchmark.name,
+      figures: await benchmark.run({ quick }),
+      seconds: (Date.now() - start) / 1000,
+    };
+  } catch (error) {
+    result = { benchmark: benchmark.name, figures: [], seconds: (Date.now() - start) / 1000, error: String(error) };
+  }
+  process.stdout.write(`\n${RESULT_MARK}${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const RESULT_MARK = '@@bench-result@@';
+
+/**
+ * Each benchmark runs in a child process of its own, so one benchmark's memory (a peak RSS
+ * figure) and warm caches never leak into another's.
+ */
+function runChild(file: string, quick: boolean): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [__filename, '--child', file, ...(quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      resolve(
+        line
+          ? (JSON.parse(line.slice(RESULT_MARK.length)) as Result)
+          : { benchmark: file.replace(/\.bench\.js$/, ''), figures: [], seconds: 0, error: `exited with code ${code}` },
+      );
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const childFile = args[args.indexOf('--child') + 1];
+  if (args.includes('--child')) return runOne(childFile, quick);
   const only = args.filter((a) => !a.startsWith('--'));
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.js'))
+    .filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.js$/, '')))
     .sort();
-  const results: { benchmark: string; figures: Figure[]; seconds: number; error?: string }[] = [];
-  for (const file of files) {
-    const { benchmark } = (await import(join(__dirname, file))) as { benchmark: Benchmark };
-    if (only.length && !only.includes(benchmark.name)) continue;
-    const start = Date.now();
-    try {
-      const figures = await benchmark.run({ quick });
-      results.push({ benchmark: benchmark.name, figures, seconds: (Date.now() - start) / 1000 });
-    } catch (error) {
-      results.push({
-        benchmark: benchmark.name,
-        figures: [],
-        seconds: (Date.now() - start) / 1000,
-        error: String(error),
-      });
-    }
-  }
+  const results: Result[] = [];
+  for (const file of files) results.push(await runChild(file, quick));
   const commit = (() => {
     try {
       return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -58,7 +90,7 @@ async function main(): Promise<void> {
   if (results.some((r) => r.error)) process.exitCode = 1;
 }
 
-function table(results: { benchmark: string; figures: Figure[]; error?: string }[]): string {
+function table(results: Result[]): string {
   const rows: string[][] = [['benchmark', 'figure', 'value', 'unit', 'target', 'baseline', 'ratio']];
   for (const r of results) {
     if (r.error) rows.push([r.benchmark, 'ERROR', r.error.slice(0, 60), '', '', '', '']);
