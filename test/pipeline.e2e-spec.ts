@@ -1,36 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { JobQueue } from '@radar/queue';
-import { bootRadar, RunningRadar } from '@radar/runtime';
-import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv, TestSmtpServer } from '@radar/testing';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import type { RunningRadar } from '@radar/runtime';
+import { FeedItem, LoopbackSystem, rssFeed, startLoopbackSystem } from './support/loopback-system';
+import { FixtureHttpServer, pollUntil, TestSmtpServer } from '@radar/testing';
 
 /**
  * The whole pipeline through real parts: a feed served over loopback HTTP, real Redis (own
  * prefix), the SQLite index in a temp DATA_DIR, and a real SMTP server in-process.
  */
-
-interface FeedItem {
-  guid: string;
-  title: string;
-  description: string;
-}
-
-function rss(items: FeedItem[], build = 'Mon, 23 Nov 2026 10:00:00 GMT'): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
-<description>fixture</description><lastBuildDate>${build}</lastBuildDate>
-${items
-  .map(
-    (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://agency.example.gov/news/${i.guid}</link>
-<description>${i.description}</description><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>`,
-  )
-  .join('\n')}
-</channel></rss>`;
-}
 
 const RULE: FeedItem = {
   guid: 'nrc-2026-0042',
@@ -45,7 +21,6 @@ const BAKERY: FeedItem = {
 };
 
 describe('pipeline, end to end', () => {
-  let env: TestEnv;
   let feed: FixtureHttpServer;
   let smtp: TestSmtpServer;
   let radar: RunningRadar;
@@ -61,40 +36,16 @@ describe('pipeline, end to end', () => {
     return Object.values(depths).every((n) => n === 0);
   };
 
+  let system: LoopbackSystem;
+
   beforeAll(async () => {
-    feed = await new FixtureHttpServer().start();
-    feed.set('/feed.xml', { body: rss([]) });
-    smtp = await new TestSmtpServer().start();
-    const port = await freePort();
-    env = createTestEnv((dataDir) => {
-      const sourcesFile = join(dataDir, 'sources.yaml');
-      writeFileSync(
-        sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
-      );
-      return {
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SMTP_URL: smtp.url,
-        CRAWL_TICK_SECONDS: '1',
-        SOURCES_FILE: sourcesFile,
-      };
-    });
-    radar = await bootRadar({
-      name: 'e2e',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config: env.config,
-      logLevels: ['error'],
-    });
-    api = radar.url!;
+    system = await startLoopbackSystem({ name: 'e2e', feedBody: rssFeed([]), smtp: true });
+    ({ feed, radar, api } = system);
+    smtp = system.smtp!;
   });
 
   afterAll(async () => {
-    await radar?.close();
-    await env?.cleanup();
-    await feed?.stop();
-    await smtp?.stop();
+    await system?.close();
   });
 
   it('serves health and rejects a malformed query with its position', async () => {
@@ -136,7 +87,7 @@ describe('pipeline, end to end', () => {
   });
 
   it('crawls, classifies, indexes and alerts: the item is searchable with its tags and the subscriber is emailed once', async () => {
-    feed.set('/feed.xml', { body: rss([RULE, BAKERY]) });
+    feed.set('/feed.xml', { body: rssFeed([RULE, BAKERY]) });
     const found = await pollUntil(
       () => getJson('/api/search?q=' + encodeURIComponent('"advanced nuclear reactors"')),
       (r) => r.body.total === 1,
@@ -176,7 +127,7 @@ describe('pipeline, end to end', () => {
 
   it('serving the same feed again creates no duplicate document, alert or email', async () => {
     // A new body (lastBuildDate) with the same items defeats the unchanged-body shortcut.
-    feed.set('/feed.xml', { body: rss([RULE, BAKERY], 'Mon, 23 Nov 2026 11:00:00 GMT') });
+    feed.set('/feed.xml', { body: rssFeed([RULE, BAKERY], { build: 'Mon, 23 Nov 2026 11:00:00 GMT' }) });
     const before = feed.hits('/feed.xml');
     await pollUntil(
       () => feed.hits('/feed.xml'),
@@ -194,7 +145,7 @@ describe('pipeline, end to end', () => {
       ...RULE,
       description: `${RULE.description} Comments on the implementation guidance are due February 1, 2027.`,
     };
-    feed.set('/feed.xml', { body: rss([changed, BAKERY], 'Mon, 23 Nov 2026 12:00:00 GMT') });
+    feed.set('/feed.xml', { body: rssFeed([changed, BAKERY], { build: 'Mon, 23 Nov 2026 12:00:00 GMT' }) });
     const found = await pollUntil(
       () => getJson('/api/search?q=' + encodeURIComponent('implementation guidance')),
       (r) => r.body.total === 1,

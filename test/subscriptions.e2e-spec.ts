@@ -1,37 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { JobQueue } from '@radar/queue';
-import { bootRadar, RunningRadar } from '@radar/runtime';
-import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv, TestSmtpServer } from '@radar/testing';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import type { RunningRadar } from '@radar/runtime';
+import { FixtureHttpServer, pollUntil, TestSmtpServer } from '@radar/testing';
+import { FeedItem, LoopbackSystem, rssFeed, startLoopbackSystem } from './support/loopback-system';
 
 /**
  * Subscriptions through real parts (loopback feed, real Redis, SQLite, SMTP): preferences,
  * rate limits, duplicates, the signed manage link and RFC 8058 one-click unsubscribe.
  */
-
-interface FeedItem {
-  guid: string;
-  title: string;
-  description: string;
-}
-
-function rss(items: FeedItem[], build: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
-<description>fixture</description><lastBuildDate>${build}</lastBuildDate>
-${items
-  .map(
-    (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://agency.example.gov/news/${i.guid}</link>
-<description>${i.description}</description><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>`,
-  )
-  .join('\n')}
-</channel></rss>`;
-}
 
 /** Classified nuclear-energy, priority high. */
 const NUCLEAR: FeedItem = {
@@ -52,7 +28,6 @@ const LIMIT_PER_ADDRESS = 3;
 const LIMIT_PER_IP = 14;
 
 describe('subscriptions, end to end', () => {
-  let env: TestEnv;
   let feed: FixtureHttpServer;
   let smtp: TestSmtpServer;
   let radar: RunningRadar;
@@ -92,42 +67,24 @@ describe('subscriptions, end to end', () => {
   const alertsTo = (email: string, item: FeedItem) => smtp.to(email).filter((m) => m.subject?.includes(item.title));
   const drained = async () => Object.values(await radar.app.get(JobQueue).depths()).every((n) => n === 0);
 
+  let system: LoopbackSystem;
+
   beforeAll(async () => {
-    feed = await new FixtureHttpServer().start();
-    feed.set('/feed.xml', { body: rss([], 'Mon, 23 Nov 2026 08:00:00 GMT') });
-    smtp = await new TestSmtpServer().start();
-    const port = await freePort();
-    env = createTestEnv((dataDir) => {
-      const sourcesFile = join(dataDir, 'sources.yaml');
-      writeFileSync(
-        sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
-      );
-      return {
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SMTP_URL: smtp.url,
-        CRAWL_TICK_SECONDS: '1',
-        SOURCES_FILE: sourcesFile,
+    system = await startLoopbackSystem({
+      name: 'e2e-subscriptions',
+      feedBody: rssFeed([], { build: 'Mon, 23 Nov 2026 08:00:00 GMT' }),
+      smtp: true,
+      env: {
         SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: String(LIMIT_PER_ADDRESS),
         SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: String(LIMIT_PER_IP),
-      };
+      },
     });
-    radar = await bootRadar({
-      name: 'e2e-subscriptions',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config: env.config,
-      logLevels: ['error'],
-    });
-    api = radar.url!;
+    ({ feed, radar, api } = system);
+    smtp = system.smtp!;
   });
 
   afterAll(async () => {
-    await radar?.close();
-    await env?.cleanup();
-    await feed?.stop();
-    await smtp?.stop();
+    await system?.close();
   });
 
   it('validates preferences against the taxonomy and IANA time zones, listing every problem', async () => {
@@ -232,7 +189,7 @@ describe('subscriptions, end to end', () => {
   });
 
   it('alerts only subscribers whose sectors and minimum priority the alert meets; instant only; one-click unsubscribe stops mail', async () => {
-    feed.set('/feed.xml', { body: rss([NUCLEAR], 'Mon, 23 Nov 2026 10:00:00 GMT') });
+    feed.set('/feed.xml', { body: rssFeed([NUCLEAR], { build: 'Mon, 23 Nov 2026 10:00:00 GMT' }) });
     await pollUntil(
       () => [alertsTo(who.highOnly, NUCLEAR).length, alertsTo(who.oneClick, NUCLEAR).length],
       ([a, b]) => a === 1 && b === 1,
@@ -252,7 +209,7 @@ describe('subscriptions, end to end', () => {
     expect(await oneClick.json()).toEqual({ status: 'unsubscribed' });
     expect(alert.text).toMatch(/Manage your subscriptions: http:\/\/\S+\/api\/subscriptions\/manage\?token=/);
 
-    feed.set('/feed.xml', { body: rss([NUCLEAR, SOLAR], 'Mon, 23 Nov 2026 11:00:00 GMT') });
+    feed.set('/feed.xml', { body: rssFeed([NUCLEAR, SOLAR], { build: 'Mon, 23 Nov 2026 11:00:00 GMT' }) });
     await pollUntil(
       () => alertsTo(who.solarFan, SOLAR),
       (m) => m.length === 1,
