@@ -1,12 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { bootRadar, RunningRadar } from '@radar/runtime';
-import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv } from '@radar/testing';
+import { pollUntil } from '@radar/testing';
 import Parser from 'rss-parser';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import { LoopbackSystem, rssFeed as loopbackFeed, startLoopbackSystem } from './support/loopback-system';
 
 /**
  * Alert and search feeds through the whole pipeline: a policy item served over loopback HTTP
@@ -25,21 +19,9 @@ const RULE = {
     `Comments must be received by March 3, ${YEAR}.`,
 };
 
-function rss(): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
-<description>fixture</description>
-<item><guid>${RULE.guid}</guid><title>${RULE.title}</title><link>https://agency.example.gov/news/${RULE.guid}</link>
-<description>${RULE.description}</description><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>
-</channel></rss>`;
-}
-
 type Category = { $: { term?: string; label?: string; scheme?: string } };
 
 describe('feeds, end to end', () => {
-  let env: TestEnv;
-  let feed: FixtureHttpServer;
-  let radar: RunningRadar;
   let api: string;
   let publicUrl: string;
   let alert: { id: string; title: string; url: string };
@@ -60,27 +42,12 @@ describe('feeds, end to end', () => {
     };
   };
 
+  let system: LoopbackSystem;
+
   beforeAll(async () => {
-    feed = await new FixtureHttpServer().start();
-    feed.set('/feed.xml', { body: rss() });
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    env = createTestEnv((dataDir) => {
-      const sourcesFile = join(dataDir, 'sources.yaml');
-      writeFileSync(
-        sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
-      );
-      return { PORT: String(port), PUBLIC_URL: publicUrl, CRAWL_TICK_SECONDS: '1', SOURCES_FILE: sourcesFile };
-    });
-    radar = await bootRadar({
-      name: 'e2e-feeds',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config: env.config,
-      logLevels: ['error'],
-    });
-    api = radar.url!;
+    system = await startLoopbackSystem({ name: 'e2e-feeds', feedBody: loopbackFeed([RULE]) });
+    ({ api } = system);
+    publicUrl = system.env.config.publicUrl;
     const alerts = await pollUntil(
       async () => JSON.parse((await get('/api/alerts')).text) as { alerts: (typeof alert)[] },
       (body) => body.alerts.length === 1,
@@ -90,9 +57,7 @@ describe('feeds, end to end', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await radar?.close();
-    await env?.cleanup();
-    await feed?.stop();
+    await system?.close();
   });
 
   it('serves the alert as Atom with title, link, stable id, categories and evidence', async () => {
