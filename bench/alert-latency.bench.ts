@@ -1,33 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RadarConfig } from '@radar/config';
 import { JobQueue } from '@radar/queue';
-import { bootRadar } from '@radar/runtime';
 import { SearchIndex } from '@radar/search';
-import Redis from 'ioredis';
 import { SMTPServer } from 'smtp-server';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import { startBenchSystem } from './bench-system';
 import { Benchmark, Figure, percentile } from './harness';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SUBSCRIBERS = 1000;
-
-async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}
 
 /** A policy item the classifier tags nuclear-energy with a policy action; `marker` names it in the email subject. */
 function item(n: number, marker: string): string {
@@ -121,12 +100,8 @@ export const benchmark: Benchmark = {
     await new Promise<void>((r) => feed.listen(0, '127.0.0.1', r));
     const feedPort = (feed.address() as { port: number }).port;
 
-    const dataDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
-    const prefix = `bench-${randomBytes(4).toString('hex')}`;
-    const sourcesFile = join(dataDir, 'sources.json');
-    writeFileSync(
-      sourcesFile,
-      JSON.stringify([
+    const system = await startBenchSystem(
+      [
         {
           id: 'bench-agency',
           name: 'Bench agency',
@@ -137,28 +112,10 @@ export const benchmark: Benchmark = {
           maxIntervalSeconds: 1,
           allowPrivateNetwork: true,
         },
-      ]),
+      ],
+      { SMTP_URL: `smtp://127.0.0.1:${mail.port}`, INSTANT_BATCH_SECONDS: '0' },
     );
-    const config = RadarConfig.fromEnv({
-      DATA_DIR: dataDir,
-      REDIS_URL,
-      REDIS_AUTOSTART: 'false',
-      QUEUE_PREFIX: prefix,
-      SOURCES_FILE: sourcesFile,
-      SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-      INSTANT_BATCH_SECONDS: '0',
-      CRAWL_TICK_SECONDS: '1',
-      FETCH_HOST_DELAY_MS: '0',
-      PORT: '0',
-      LOG_LEVEL: 'error',
-    });
-    const radar = await bootRadar({
-      name: 'bench',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config,
-      logLevels: ['error'],
-    });
+    const radar = system.radar;
     const index = radar.app.get(SearchIndex);
     const queue = radar.app.get(JobQueue);
     const now = new Date().toISOString();
@@ -219,11 +176,9 @@ export const benchmark: Benchmark = {
         if (times.length < SUBSCRIBERS) break;
       }
     } finally {
-      await radar.close();
+      await system.close();
       await new Promise<void>((r) => feed.close(() => r()));
       await mail.stop();
-      await deletePrefix(prefix);
-      rmSync(dataDir, { recursive: true, force: true });
     }
 
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);

@@ -1,33 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RadarConfig } from '@radar/config';
 import { redisOptionsFromUrl } from '@radar/queue';
-import { bootRadar } from '@radar/runtime';
 import { SearchIndex } from '@radar/search';
 import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
 import { generateDocuments } from './corpus';
+import { deleteRedisPrefix } from '../libs/testing/src/test-env';
+import { REDIS_URL, startBenchSystem } from './bench-system';
 import { Benchmark, Figure } from './harness';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}
 
 /** Raw BullMQ: no-op jobs per second on this machine and Redis (the baseline of queue-bound figures). */
 async function bullmqNoopRate(jobs: number): Promise<number> {
@@ -60,7 +39,7 @@ async function bullmqNoopRate(jobs: number): Promise<number> {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  await deletePrefix(prefix);
+  await deleteRedisPrefix(REDIS_URL, prefix);
   return rate;
 }
 
@@ -102,42 +81,19 @@ export const benchmark: Benchmark = {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
 
-    const dataDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
-    const prefix = `bench-${randomBytes(4).toString('hex')}`;
-    const sourcesFile = join(dataDir, 'sources.json');
-    writeFileSync(
-      sourcesFile,
-      JSON.stringify(
-        Array.from({ length: feeds }, (_, n) => ({
-          id: `feed-${n}`,
-          name: `Feed ${n}`,
-          kind: 'rss',
-          url: `http://127.0.0.1:${port}/feed/${n}.xml`,
-          intervalSeconds: 86400,
-          allowPrivateNetwork: true,
-        })),
-      ),
-    );
-    const config = RadarConfig.fromEnv({
-      DATA_DIR: dataDir,
-      REDIS_URL,
-      REDIS_AUTOSTART: 'false',
-      QUEUE_PREFIX: prefix,
-      SOURCES_FILE: sourcesFile,
-      CRAWL_TICK_SECONDS: '1',
-      FETCH_HOST_DELAY_MS: '0',
-      PORT: '0',
-      LOG_LEVEL: 'error',
-    });
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-    const radar = await bootRadar({
-      name: 'bench',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config,
-      logLevels: ['error'],
-    });
+    const system = await startBenchSystem(
+      Array.from({ length: feeds }, (_, n) => ({
+        id: `feed-${n}`,
+        name: `Feed ${n}`,
+        kind: 'rss',
+        url: `http://127.0.0.1:${port}/feed/${n}.xml`,
+        intervalSeconds: 86400,
+        allowPrivateNetwork: true,
+      })),
+    );
+    const radar = system.radar;
     const total = feeds * items;
     const index = radar.app.get(SearchIndex);
     const deadline = Date.now() + (quick ? 90000 : 600000);
@@ -149,10 +105,8 @@ export const benchmark: Benchmark = {
     }
     const end = Date.now();
     clearInterval(sampler);
-    await radar.close();
+    await system.close();
     await new Promise<void>((r) => server.close(() => r()));
-    await deletePrefix(prefix);
-    rmSync(dataDir, { recursive: true, force: true });
 
     const rate = (count * 1000) / (end - firstFetch);
     const figures: Figure[] = [
