@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   ALERT_STATES,
@@ -9,13 +7,9 @@ import {
   PRIORITIES,
   SUBSCRIPTION_FREQUENCIES,
 } from '@radar/core';
-import { bootRadar, RunningRadar } from '@radar/runtime';
 import { FACET_NAMES } from '@radar/search';
-import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv, TestSmtpServer } from '@radar/testing';
-import { ApiModule } from '../apps/api/src/api.module';
-import { ClassifierModule } from '../apps/classifier/src/classifier.module';
-import { CrawlerModule } from '../apps/crawler/src/crawler.module';
-import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import { pollUntil, TestSmtpServer } from '@radar/testing';
+import { FeedItem, LoopbackSystem, rssFeed, startLoopbackSystem } from './support/loopback-system';
 
 /**
  * Issue 8: 10,000 random and mutated requests (query strings, path ids, JSON and non-JSON bodies,
@@ -32,25 +26,6 @@ const REQUESTS = 10_000;
 const CONCURRENCY = 8;
 const PER_REQUEST_TIMEOUT_MS = 5000;
 const ADMIN_TOKEN = 'fuzz-admin-token-0123456789';
-
-interface FeedItem {
-  guid: string;
-  title: string;
-  description: string;
-}
-
-function rss(items: FeedItem[]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
-<description>fixture</description><lastBuildDate>Mon, 23 Nov 2026 10:00:00 GMT</lastBuildDate>
-${items
-  .map(
-    (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://agency.example.gov/news/${i.guid}</link>
-<description>${i.description}</description><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>`,
-  )
-  .join('\n')}
-</channel></rss>`;
-}
 
 const ITEMS: FeedItem[] = [
   {
@@ -378,50 +353,26 @@ interface OpenApiOperation {
 }
 
 describe('API fuzz (issue 8)', () => {
-  let env: TestEnv;
-  let feed: FixtureHttpServer;
   let smtp: TestSmtpServer;
-  let radar: RunningRadar;
   let api: string;
 
+  let system: LoopbackSystem;
+
   beforeAll(async () => {
-    feed = await new FixtureHttpServer().start();
-    feed.set('/feed.xml', { body: rss(ITEMS) });
-    smtp = await new TestSmtpServer().start();
-    const port = await freePort();
-    env = createTestEnv((dataDir) => {
-      const sourcesFile = join(dataDir, 'sources.yaml');
-      writeFileSync(
-        sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
-      );
-      return {
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SMTP_URL: smtp.url,
-        CRAWL_TICK_SECONDS: '1',
-        SOURCES_FILE: sourcesFile,
-        SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: '0',
-        SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: '0',
-        ADMIN_TOKEN,
-      };
-    });
-    radar = await bootRadar({
+    system = await startLoopbackSystem({
       name: 'e2e-fuzz',
-      roles: [CrawlerModule, ClassifierModule, NotifierModule, ApiModule],
-      http: true,
-      config: env.config,
+      feedBody: rssFeed(ITEMS),
+      smtp: true,
+      env: { SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: '0', SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: '0', ADMIN_TOKEN },
       // Off: Nest logs every body-parser refusal (400/413/415) as an error with its stack, thousands here.
       logLevels: false,
     });
-    api = radar.url!;
+    api = system.api;
+    smtp = system.smtp!;
   }, 60000);
 
   afterAll(async () => {
-    await radar?.close();
-    await env?.cleanup();
-    await feed?.stop();
-    await smtp?.stop();
+    await system?.close();
   });
 
   it(`${REQUESTS} random and mutated requests over every endpoint: no 5xx, no hang`, async () => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Type } from '@nestjs/common';
+import type { LogLevel, Type } from '@nestjs/common';
 import { bootRadar, RunningRadar } from '@radar/runtime';
 import { createTestEnv, FixtureHttpServer, freePort, TestEnv, TestSmtpServer } from '@radar/testing';
 import { ApiModule } from '../../apps/api/src/api.module';
@@ -56,6 +56,8 @@ export async function startLoopbackSystem(options: {
   smtp?: boolean;
   env?: Record<string, string>;
   roles?: Type[];
+  /** Nest log levels (default errors only; false: none). */
+  logLevels?: LogLevel[] | false;
 }): Promise<LoopbackSystem> {
   const feed = await new FixtureHttpServer().start();
   feed.set('/feed.xml', { body: options.feedBody });
@@ -82,7 +84,7 @@ export async function startLoopbackSystem(options: {
     roles: options.roles ?? ALL_ROLES,
     http: true,
     config: env.config,
-    logLevels: ['error'],
+    logLevels: options.logLevels ?? ['error'],
   });
   return {
     env,
