@@ -1,41 +1,21 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RadarDocument } from '@radar/core';
 import { SearchIndex } from '@radar/search';
-import { bootRadar, RunningRadar } from '@radar/runtime';
-import { createTestEnv, FixtureHttpServer, freePort, pollUntil, TestEnv } from '@radar/testing';
+import type { RunningRadar } from '@radar/runtime';
+import { pollUntil } from '@radar/testing';
 import { ApiModule } from '../apps/api/src/api.module';
 import { EXPORT_PAGE_SIZE } from '../apps/api/src/insights/document-export';
 import { ClassifierModule } from '../apps/classifier/src/classifier.module';
 import { CrawlerModule } from '../apps/crawler/src/crawler.module';
 import { makeDoc } from '../libs/search/src/conformance/corpus';
+import { FeedItem, LoopbackSystem, rssFeed, startLoopbackSystem } from './support/loopback-system';
 
 /**
  * Issue 7 through real parts: a loopback feed crawled and classified into the SQLite index,
  * then the taxonomy, trends per week, and exports of a search larger than one exporter page.
  */
 
-interface FeedItem {
-  guid: string;
-  title: string;
-  description: string;
-}
-
 // Published just now, so the items fall in the current week of the trends window.
 const PUB_DATE = new Date(Date.now() - 60_000).toUTCString();
-
-function rss(items: FeedItem[]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Loopback Agency News</title><link>https://agency.example.gov/</link>
-<description>fixture</description>
-${items
-  .map(
-    (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://agency.example.gov/news/${i.guid}</link>
-<description>${i.description}</description><pubDate>${PUB_DATE}</pubDate></item>`,
-  )
-  .join('\n')}
-</channel></rss>`;
-}
 
 const ITEMS: FeedItem[] = [
   {
@@ -99,8 +79,6 @@ function weekOf(iso: string): string {
 }
 
 describe('insights: taxonomy, trends and export', () => {
-  let env: TestEnv;
-  let feed: FixtureHttpServer;
   let radar: RunningRadar;
   let api: string;
   let crawled: RadarDocument[];
@@ -110,31 +88,15 @@ describe('insights: taxonomy, trends and export', () => {
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
+  let system: LoopbackSystem;
+
   beforeAll(async () => {
-    feed = await new FixtureHttpServer().start();
-    feed.set('/feed.xml', { body: rss(ITEMS) });
-    const port = await freePort();
-    env = createTestEnv((dataDir) => {
-      const sourcesFile = join(dataDir, 'sources.yaml');
-      writeFileSync(
-        sourcesFile,
-        `sources:\n  - {id: loopback-agency, name: Loopback Agency News, kind: rss, url: "${feed.url}/feed.xml", intervalSeconds: 1, minIntervalSeconds: 1, maxIntervalSeconds: 1, allowPrivateNetwork: true}\n`,
-      );
-      return {
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        CRAWL_TICK_SECONDS: '1',
-        SOURCES_FILE: sourcesFile,
-      };
-    });
-    radar = await bootRadar({
+    system = await startLoopbackSystem({
       name: 'insights-e2e',
+      feedBody: rssFeed(ITEMS, { pubDate: PUB_DATE }),
       roles: [CrawlerModule, ClassifierModule, ApiModule],
-      http: true,
-      config: env.config,
-      logLevels: ['error'],
     });
-    api = radar.url!;
+    ({ radar, api } = system);
     const all = await pollUntil(
       () => getJson('/api/search?q=&limit=100&facets='),
       (r) => r.body.total === ITEMS.length,
@@ -144,9 +106,7 @@ describe('insights: taxonomy, trends and export', () => {
   });
 
   afterAll(async () => {
-    await radar?.close();
-    await env?.cleanup();
-    await feed?.stop();
+    await system?.close();
   });
 
   it('serves the taxonomy: 27 sub-sectors in 4 focus areas, and 9 goals, without vocabularies', async () => {
