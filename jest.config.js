@@ -12,7 +12,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@radar/(core|classify|search|queue|config|mail|sources|testing|runtime|crawl|metrics)$': '<rootDir>/libs/$1/src',
+  '^@radar/(core|classify|search|queue|config|mail|sources|testing|runtime|crawl|metrics|net)$':
+    '<rootDir>/libs/$1/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { RadarConfig } from '@radar/config';
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { createGuardedAgent } from '@radar/net';
+import { request, type Dispatcher } from 'undici';
 import { DEFAULT_BOMB_GUARD, parseContentEncoding, readBody } from './http/decompress';
 import {
   BlockedAddressError,
@@ -17,7 +18,7 @@ import {
 import { HostLease, RedisHostGate } from './http/host-gate';
 import { parseRetryAfter } from './http/retry-after';
 import { RobotsAnswer, RobotsCache } from './http/robots';
-import { assertPublicHost, bareHostname, guardedLookup, HostResolver, SystemHostResolver } from './http/ssrf-guard';
+import { assertPublicHost, bareHostname, HostResolver, refuseConnection, SystemHostResolver } from './http/ssrf-guard';
 
 export * from './http/fetch-errors';
 export { HostResolver, SystemHostResolver } from './http/ssrf-guard';
@@ -123,24 +124,17 @@ export class HttpFetcher implements OnModuleDestroy {
   ) {
     this.resolver = resolver ?? new SystemHostResolver();
     this.bodyIdleMs = Math.max(1000, Math.floor(config.fetchTimeoutMs / 2));
-    const agent = (checked: boolean) => {
-      const connect = buildConnector({
-        timeout: config.fetchConnectTimeoutMs,
-        lookup: guardedLookup(this.resolver, checked),
-      });
-      return new Agent({
-        headersTimeout: config.fetchTimeoutMs,
-        bodyTimeout: this.bodyIdleMs,
+    // The shared guarded dispatcher: names checked at connect time, literal IPs before connecting.
+    const agent = (checked: boolean) =>
+      createGuardedAgent({
+        resolver: this.resolver,
+        checked,
+        connectTimeoutMs: config.fetchConnectTimeoutMs,
+        headersTimeoutMs: config.fetchTimeoutMs,
+        bodyTimeoutMs: this.bodyIdleMs,
         connections: 4,
-        // net.connect skips `lookup` for a literal IP, so literals are checked here.
-        connect: (options, callback) => {
-          const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
-          const refused = checked ? BlockedAddressError.forLiteral(host) : undefined;
-          if (refused) callback(refused, null);
-          else connect(options, callback);
-        },
+        refuse: refuseConnection,
       });
-    };
     this.guarded = agent(true);
     this.open = agent(false);
     // The lease outlives the deadline of the request holding it; a crashed process frees it by expiry.

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { RescheduleJobError } from '@radar/queue';
-import { blockedAddressReason } from './ip-ranges';
+import { blockedAddressReason } from '@radar/net';
 
 /**
  * Everything the HTTP layer can refuse or fail with. Each error names the URL and says what

@@ -1,0 +1,2 @@
+export * from './ip-ranges';
+export * from './address-guard';
