@@ -122,15 +122,46 @@ export interface RadarDocument extends Classification {
 export const ALERT_STATES = ['new', 'reviewed', 'dismissed', 'acted'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
+/** One document reporting an alert's event (near-duplicates from several sources collapse into one alert). */
+export interface AlertSource {
+  documentId: string;
+  sourceId: string;
+  sourceName: string;
+  url: string;
+  title: string;
+  /** When this document joined the alert. */
+  addedAt: string;
+}
+
+/** A real content change of the alert's document: the version and the lines added and removed. */
+export interface AlertChange {
+  version: number;
+  /** When that version was indexed. */
+  at: string;
+  added: string[];
+  removed: string[];
+}
+
 /** A document the policy team should look at: it reports a policy action in a sub-sector. */
 export interface Alert {
-  /** Equal to the document id: one alert per document, updated when the document changes. */
+  /**
+   * The id of the first document that reported the event (for an alert created before
+   * near-duplicate collapse: its only document). Later reports of the same event by other
+   * documents join it as `sources` (see `collapseKeys`); the alert is updated as its document
+   * changes.
+   */
   id: string;
+  /** The document whose title, URL and tags the alert shows (normally the first reporter). */
   documentId: string;
   documentVersion: number;
   title: string;
   url: string;
+  /** Every source that reported the event, in order of arrival. */
   sourceIds: string[];
+  /** Every document that reported the event (absent on alerts stored before collapse existed). */
+  sources?: AlertSource[];
+  /** The latest real content change of `documentId` (absent while it has one version). */
+  lastChange?: AlertChange;
   docType: DocType;
   subSectors: string[];
   focusAreas: string[];
@@ -159,9 +190,34 @@ export type SubscriptionFrequency = (typeof SUBSCRIPTION_FREQUENCIES)[number];
 /** The lowest alert priority a subscription asks for (an alert is never `none`). */
 export type AlertPriority = Exclude<Priority, 'none'>;
 
-/** A saved query whose matching alerts are emailed to one address (double opt-in). */
+export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const;
+/** `json`: Policy Radar's own signed event; `slack` / `teams`: an incoming-webhook message for that chat. */
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** Where a webhook subscription posts its alerts instead of emailing them. */
+export interface WebhookTarget {
+  kind: 'webhook';
+  /** https (http and private addresses only where WEBHOOK_ALLOW_PRIVATE_NETWORK is set). */
+  url: string;
+  format: WebhookFormat;
+}
+
+/** A webhook delivery that failed for good (a 4xx other than 408/429, a refused address, retries used up). */
+export interface WebhookFailure {
+  at: string;
+  deliveryId: string;
+  /** The receiver's HTTP status, when it answered. */
+  status?: number;
+  message: string;
+}
+
+/**
+ * A saved query whose matching alerts are emailed to one address (double opt-in), or posted to a
+ * webhook (`target`, created by a team member through the API, confirmed at once).
+ */
 export interface Subscription {
   id: string;
+  /** The subscriber's address; the empty string for a webhook subscription. */
   email: string;
   /** Query in the query language; the empty string matches every alert. */
   query: string;
@@ -186,4 +242,12 @@ export interface Subscription {
   timeZone?: string;
   /** When the address was refused for good (status `bounced`). */
   bouncedAt?: string;
+  /** Absent: email to `email`. Present: alerts are posted to this webhook instead. */
+  target?: WebhookTarget;
+  /** A webhook subscription's HMAC-SHA256 key (returned once, when it is created). */
+  webhookSecret?: string;
+  /** Who created a webhook subscription (the API caller), when known. */
+  createdBy?: string;
+  /** A webhook subscription's last permanent delivery failure (a 410 also makes it `bounced`). */
+  lastFailure?: WebhookFailure;
 }

@@ -6,4 +6,5 @@ export * from './query/evaluate';
 export * from './taxonomy';
 export * from './ids';
 export * from './alerts';
+export * from './alert-collapse';
 export * from './feedback';
