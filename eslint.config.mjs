@@ -28,6 +28,7 @@ export default tseslint.config(
       '**/*.spec.ts',
       '**/*.int-spec.ts',
       '**/*.e2e-spec.ts',
+      'test/browser/**',
       'bench/**',
     ],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { bootRadar, RunningRadar } from '@radar/runtime';
 import { createTestEnv, freePort, TestEnv } from '@radar/testing';
 import { ApiModule } from '../apps/api/src/api.module';
+import { findWebRoot, WEB_APP_NOT_BUILT } from '../apps/api/src/web-app.middleware';
 
 /**
  * What the API serves around its endpoints: the OpenAPI document and UI, security headers, CORS,
@@ -133,12 +136,41 @@ describe('HTTP surface: OpenAPI, headers, CORS, admin dashboard', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('still serves the web page with its own policy for the inline script', async () => {
-    const res = await fetch(`${api}/`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('<title>Policy Radar</title>');
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'unsafe-inline'");
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  it('serves the web app at / and its client routes with a strict policy, or says to build it', async () => {
+    const routes = ['/', '/alerts', '/documents/abc', '/subscribe/confirm?token=x'];
+    if (!existsSync(join(findWebRoot(), 'index.html'))) {
+      // jest without `npm run build` (the browser tests build dist/web first when they run).
+      for (const path of routes) {
+        const res = await fetch(`${api}${path}`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toBe(`${WEB_APP_NOT_BUILT}\n`);
+      }
+      return;
+    }
+    for (const path of routes) {
+      const res = await fetch(`${api}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const html = await res.text();
+      expect(html).toContain('<title>Policy Radar</title>');
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    }
+    const script = /<script[^>]*src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${api}/`)).text())![1]!;
+    const asset = await fetch(`${api}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // The server's own paths are never the app: an unknown API path is the API's JSON 404.
+    for (const path of ['/api/nope', '/admin/nope', '/health/nope', '/metrics/nope', '/assets/gone-123.js']) {
+      const res = await fetch(`${api}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
   });
 
   it('guards the queue dashboard with ADMIN_TOKEN', async () => {
