@@ -128,9 +128,34 @@ describeWithBrowser('web app in a browser', () => {
       await page.getByRole('heading', { level: 1, name: NUCLEAR.title }).waitFor();
       await page.getByRole('heading', { name: 'Tags and their evidence' }).waitFor();
       await page.locator('.evidence mark').first().waitFor();
+      await page.getByRole('heading', { name: 'Versions and changes' }).waitFor();
+      await screenshot(page, 'document-view');
       await page.goBack();
       await page.locator('.result-count', { hasText: '1 document' }).waitFor();
       await screenshot(page, 'search-facet-click');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'sign in: a 401 opens the form, the key is kept in localStorage and sent, sign out forgets it',
+    async () => {
+      const page = await open('/search');
+      const key = keys.analyst ?? 'any-key-while-the-api-is-open';
+      if (keys.analyst) {
+        await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      } else {
+        await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+      }
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('main').getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('.result-count', { hasText: '3 documents' }).waitFor();
+      expect(await page.evaluate(() => window.localStorage.getItem('radar.apiKey'))).toBe(key);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      expect(await page.evaluate(() => window.localStorage.getItem('radar.apiKey'))).toBeNull();
+      if (keys.analyst) await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await screenshot(page, 'sign-in');
     },
     TIMEOUT,
   );

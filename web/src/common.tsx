@@ -195,3 +195,50 @@ export function Linkified({ text }: { text: string }) {
   const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
   return <>{parts.map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>;
 }
+
+/**
+ * Feed links (Atom, RSS, JSON Feed, iCalendar). Feed readers and calendar apps cannot send an
+ * API key, so a signed-in reader can turn them into links that carry a feed token for that key
+ * (POST /api/feed-links).
+ */
+export function FeedLinks({ intro, links }: { intro: string; links: Record<string, string> }) {
+  const key = useStore(auth.key);
+  const id = Object.values(links).join(' ');
+  const [signed, setSigned] = useState<{ id: string; links: Record<string, string> } | null>(null);
+  const [error, setError] = useState('');
+  const sign = async () => {
+    setError('');
+    try {
+      const out: Record<string, string> = {};
+      for (const [name, url] of Object.entries(links)) {
+        out[name] = (await getJson<{ url: string }>('/api/feed-links', { method: 'POST', body: { url } })).url;
+      }
+      setSigned({ id, links: out });
+      announce('Feed links for readers made');
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+  const shown = signed && signed.id === id && key ? signed.links : links;
+  return (
+    <p class="feeds">
+      {intro}{' '}
+      {Object.entries(shown).map(([name, url], i) => (
+        <span key={name}>
+          {i > 0 && ' · '}
+          <a href={url}>{name}</a>
+        </span>
+      ))}
+      {key && shown === links && (
+        <>
+          {' '}
+          <button type="button" class="link" onClick={sign}>
+            Make links for feed readers
+          </button>
+        </>
+      )}
+      {shown !== links && <span class="muted"> (these links act as your key: keep them to yourself)</span>}
+      {error && <span class="error"> {error}</span>}
+    </p>
+  );
+}

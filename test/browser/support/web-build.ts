@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path';
 /** The repository root, dist/web and the web app's sources. */
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const WEB_DIST = join(REPO_ROOT, 'dist', 'web');
-const WEB_SOURCES = ['web/index.html', 'web/vite.config.mts', 'web/tsconfig.json', 'web/src', 'web/public'];
+const WEB_SOURCES = [
+  'web/index.html',
+  'web/vite.config.mts',
+  'web/build.mjs',
+  'web/tsconfig.json',
+  'web/src',
+  'web/public',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -23,13 +30,12 @@ export function webBuildStaleness(): string | null {
   return newest > built ? 'web/ has changed since dist/web was built' : null;
 }
 
-/** Builds dist/web (`vite build web`, as `npm run build` does) when it is missing or older than web/. */
+/** Builds dist/web (web/build.mjs, as `npm run build` does) when it is missing or older than web/. */
 export function ensureWebBuild(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
   const why = webBuildStaleness();
   if (why === null) return;
   log(`Building the web app for the browser tests: ${why}`);
-  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'web', 'build.mjs')], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 180_000,

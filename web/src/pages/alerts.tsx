@@ -3,6 +3,7 @@ import { apiFetch, describeError, getJson, query } from '../api';
 import {
   announce,
   ErrorMessage,
+  FeedLinks,
   label,
   Loading,
   PageTitle,
@@ -104,13 +105,18 @@ export function AlertFilterForm({ filters, base }: { filters: AlertFilters; base
   );
 }
 
-export function FeedLinks({ filters }: { filters: AlertFilters }) {
+export function AlertFeedLinks({ filters }: { filters: AlertFilters }) {
   const qs = query(filters);
   return (
-    <p class="feeds">
-      Subscribe to these alerts: <a href={`/api/alerts.atom${qs}`}>Atom</a> · <a href={`/api/alerts.rss${qs}`}>RSS</a> ·{' '}
-      <a href={`/api/alerts.json${qs}`}>JSON Feed</a> · <a href={`/api/alerts.ics${qs}`}>Calendar (iCalendar)</a>
-    </p>
+    <FeedLinks
+      intro="Follow these alerts:"
+      links={{
+        Atom: `/api/alerts.atom${qs}`,
+        RSS: `/api/alerts.rss${qs}`,
+        'JSON Feed': `/api/alerts.json${qs}`,
+        'Calendar (iCalendar)': `/api/alerts.ics${qs}`,
+      }}
+    />
   );
 }
 
@@ -297,6 +303,7 @@ export function AlertsPage() {
           id="triage-by"
           type="text"
           autoComplete="email"
+          class="wide"
           placeholder="your name or email (optional)"
           value={by}
           onInput={(e) => {
@@ -310,7 +317,7 @@ export function AlertsPage() {
           }}
         />
       </div>
-      <FeedLinks filters={filters} />
+      <AlertFeedLinks filters={filters} />
       {error && <ErrorMessage message={error} />}
       {first.state === 'loading' && <Loading what="alerts" />}
       {first.state === 'error' && <ErrorMessage message={first.message} />}

@@ -3,7 +3,7 @@ import { ErrorMessage, label, Loading, PageTitle, PriorityBadge, useLoad, useNam
 import { location, navigate } from '../router';
 import { useStore } from '../store';
 import type { Alert, AlertPage } from '../types';
-import { AlertFilterForm, FeedLinks, filtersFrom } from './alerts';
+import { AlertFeedLinks, AlertFilterForm, filtersFrom } from './alerts';
 
 /** Alerts read for the calendar (newest first), as the iCalendar feed does. */
 const MAX_ALERTS = 1000;
@@ -90,7 +90,7 @@ export function CalendarPage() {
         />
         <label for="past">Include past dates</label>
       </div>
-      <FeedLinks filters={filters} />
+      <AlertFeedLinks filters={filters} />
       {alerts.state === 'loading' && <Loading what="dated events" />}
       {alerts.state === 'error' && <ErrorMessage message={alerts.message} />}
       {alerts.state === 'done' && (

@@ -32,8 +32,11 @@ function EvidenceExcerpt({ doc, evidence }: { doc: RadarDocument; evidence: Evid
     at = text.toLowerCase().indexOf(evidence.phrase.toLowerCase());
   }
   if (at < 0) return <mark>{evidence.phrase}</mark>;
-  const start = Math.max(0, at - CONTEXT);
-  const end = Math.min(text.length, at + evidence.phrase.length + CONTEXT);
+  // Whole words around the phrase, about CONTEXT characters each side.
+  let start = Math.max(0, at - CONTEXT);
+  if (start > 0) start = Math.min(at, text.indexOf(' ', start) + 1 || at);
+  let end = Math.min(text.length, at + evidence.phrase.length + CONTEXT);
+  if (end < text.length) end = Math.max(at + evidence.phrase.length, text.lastIndexOf(' ', end));
   return (
     <>
       {start > 0 ? '…' : ''}
@@ -59,7 +62,7 @@ function TagEvidence({ doc, tags, name }: { doc: RadarDocument; tags: ScoredTag[
             <ul>
               {tag.evidence.map((e, i) => (
                 <li key={i} class="evidence">
-                  <span class="field">{label(e.field)}:</span> <EvidenceExcerpt doc={doc} evidence={e} />
+                  <span class="evidence-field">{label(e.field)}:</span> <EvidenceExcerpt doc={doc} evidence={e} />
                 </li>
               ))}
             </ul>

@@ -3,6 +3,7 @@ import { apiFetch, describeError, getJson, query } from '../api';
 import {
   announce,
   ErrorMessage,
+  FeedLinks,
   Highlighted,
   label,
   Loading,
@@ -343,11 +344,17 @@ export function SearchPage() {
                   >
                     JSON Lines
                   </button>{' '}
-                  <a href={`/api/search.atom${query({ q })}`}>Atom</a>{' '}
-                  <a href={`/api/search.rss${query({ q })}`}>RSS</a>
                 </span>
               </p>
               {exportError && <ErrorMessage message={exportError} />}
+              <FeedLinks
+                intro="Follow this search:"
+                links={{
+                  Atom: `/api/search.atom${query({ q })}`,
+                  RSS: `/api/search.rss${query({ q })}`,
+                  'JSON Feed': `/api/search.json${query({ q })}`,
+                }}
+              />
               {data.histogram && data.histogram.length > 1 && (
                 <WeeklyHistogram
                   buckets={data.histogram}
