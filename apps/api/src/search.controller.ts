@@ -1,6 +1,6 @@
 import { Body, Controller, Get, NotFoundException, Param, Patch, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Alert, ALERT_STATES, DOC_TYPES, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
+import { Alert, ALERT_STATES, DOC_TYPES, DocumentVersion, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
 import { AlertPage, FACET_NAMES, SearchIndex, SearchResult } from '@radar/search';
 import { z } from 'zod';
 import { ApiAlertFilters, ApiBadRequest, ApiNotFound, ApiPaging, object } from './ops/openapi.decorators';
@@ -125,6 +125,54 @@ export class SearchController {
     const doc = await this.index.getDocument(id);
     if (!doc) throw new NotFoundException(`no document with id ${id}`);
     return doc;
+  }
+
+  /** Every version of a document, newest first, with its text and what changed from the one before. */
+  @Get('documents/:id/versions')
+  @ApiTags('search')
+  @ApiOperation({
+    summary: 'A document’s version history',
+    description:
+      'Every version of the document, newest first: a new version exists when its title, summary, body or URL changed (a re-tag is not a version). Each has its text and its diff against the version before (none on the first).',
+  })
+  @ApiParam({ name: 'id', description: 'Document id.' })
+  @ApiOkResponse({
+    description: 'The document id and its versions, newest first.',
+    schema: object(
+      {
+        documentId: { type: 'string' },
+        versions: {
+          type: 'array',
+          items: object(
+            {
+              version: { type: 'integer', minimum: 1 },
+              contentHash: { type: 'string' },
+              title: { type: 'string' },
+              summary: { type: 'string' },
+              body: { type: 'string' },
+              url: { type: 'string' },
+              indexedAt: { type: 'string', format: 'date-time' },
+              publishedAt: { type: 'string' },
+              diff: object(
+                {
+                  added: { type: 'array', items: { type: 'string' } },
+                  removed: { type: 'array', items: { type: 'string' } },
+                },
+                ['added', 'removed'],
+              ),
+            },
+            ['version', 'contentHash', 'title', 'summary', 'body', 'url', 'indexedAt'],
+          ),
+        },
+      },
+      ['documentId', 'versions'],
+    ),
+  })
+  @ApiNotFound('No document with this id.')
+  async versions(@Param('id') id: string): Promise<{ documentId: string; versions: DocumentVersion[] }> {
+    const versions = await this.index.listDocumentVersions(id);
+    if (versions.length === 0) throw new NotFoundException(`no document with id ${id}`);
+    return { documentId: id, versions };
   }
 
   /** The policy team's alert feed, newest first. */

@@ -1,4 +1,5 @@
 export * from './document';
+export * from './document-version';
 export * from './text';
 export * from './query/ast';
 export * from './query/parser';

@@ -2,6 +2,7 @@ import type {
   Alert,
   AlertState,
   DocType,
+  DocumentVersion,
   Feedback,
   FeedbackFilter,
   Priority,
@@ -154,7 +155,18 @@ export abstract class SearchIndex {
    */
   abstract upsertDocuments(docs: readonly RadarDocument[], options?: UpsertOptions): Promise<BulkUpsertItem[]>;
   abstract getDocument(id: string): Promise<RadarDocument | null>;
+  /** `getDocument` for many ids at once (one read): the documents in input order, `null` where unknown. */
+  abstract getDocuments(ids: readonly string[]): Promise<(RadarDocument | null)[]>;
+  /** Deletes the document and its version history. */
   abstract deleteDocument(id: string): Promise<boolean>;
+  /**
+   * Every version of a document, newest first: the current one (from the document itself) and
+   * each earlier one, with its text and its diff. An upsert with a new content hash keeps the
+   * version it replaces in the same transaction (SQLite) or before the document write
+   * (Elasticsearch), so a stored document never lacks its history; an unchanged or forced
+   * (re-tag) upsert adds no version. Empty for an unknown document.
+   */
+  abstract listDocumentVersions(id: string): Promise<DocumentVersion[]>;
   abstract search(req: SearchRequest): Promise<SearchResult>;
   abstract count(query?: QueryNode): Promise<number>;
   /**

@@ -1102,6 +1102,97 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
       });
     });
 
+    describe('version history', () => {
+      const v1 = () => corpusDoc('port-cyber-rule');
+      const next = (doc: RadarDocument, body: string, indexedAt: string): RadarDocument => ({
+        ...doc,
+        version: doc.version + 1,
+        body,
+        contentHash: `hash-${doc.version + 1}`,
+        indexedAt,
+        diff: { added: [body], removed: [doc.body] },
+      });
+
+      it('a new document has one version: itself; an unknown document has none', async () => {
+        const doc = v1();
+        await index.upsertDocument(doc);
+        const versions = await index.listDocumentVersions(doc.id);
+        expect(versions).toEqual([
+          {
+            version: 1,
+            contentHash: doc.contentHash,
+            title: doc.title,
+            summary: doc.summary,
+            body: doc.body,
+            url: doc.url,
+            indexedAt: doc.indexedAt,
+            publishedAt: doc.publishedAt,
+          },
+        ]);
+        expect(await index.listDocumentVersions('nope')).toEqual([]);
+      });
+
+      it('grows on a content change, newest first, each version with its text and diff', async () => {
+        const doc = v1();
+        const doc2 = next(doc, 'The Coast Guard extended the comment period.', '2026-02-01T00:00:00.000Z');
+        const doc3 = next(doc2, 'The Coast Guard finalized the rule.', '2026-03-01T00:00:00.000Z');
+        await index.upsertDocument(doc);
+        expect(await index.upsertDocument(doc2)).toBe('updated');
+        expect(await index.upsertDocuments([doc3])).toEqual([{ id: doc.id, outcome: 'updated' }]);
+        const versions = await index.listDocumentVersions(doc.id);
+        expect(versions.map((v) => [v.version, v.contentHash, v.body, v.indexedAt])).toEqual([
+          [3, 'hash-3', doc3.body, doc3.indexedAt],
+          [2, 'hash-2', doc2.body, doc2.indexedAt],
+          [1, doc.contentHash, doc.body, doc.indexedAt],
+        ]);
+        expect(versions[0].diff).toEqual(doc3.diff);
+        expect(versions[1].diff).toEqual(doc2.diff);
+        expect(versions[2].diff).toBeUndefined();
+        expect(versions[2].title).toBe(doc.title);
+      });
+
+      it('does not grow on an unchanged re-upsert or a forced re-tag; repeated ids in one bulk keep every change', async () => {
+        const doc = v1();
+        const doc2 = next(doc, 'Amended.', '2026-02-01T00:00:00.000Z');
+        expect(await index.upsertDocuments([doc, doc, doc2])).toEqual([
+          { id: doc.id, outcome: 'created' },
+          { id: doc.id, outcome: 'unchanged' },
+          { id: doc.id, outcome: 'updated' },
+        ]);
+        expect(await index.upsertDocument(doc2)).toBe('unchanged');
+        const retagged = { ...doc2, priority: 'low' as const, indexedAt: '2026-04-01T00:00:00.000Z' };
+        expect(await index.upsertDocument(retagged, { force: true })).toBe('updated');
+        const versions = await index.listDocumentVersions(doc.id);
+        expect(versions.map((v) => [v.version, v.body])).toEqual([
+          [2, 'Amended.'],
+          [1, doc.body],
+        ]);
+        expect(versions[0].indexedAt).toBe('2026-04-01T00:00:00.000Z');
+      });
+
+      it('is deleted with the document; a new document of the same id starts a fresh history', async () => {
+        const doc = v1();
+        await index.upsertDocument(doc);
+        await index.upsertDocument(next(doc, 'Amended.', '2026-02-01T00:00:00.000Z'));
+        expect(await index.deleteDocument(doc.id)).toBe(true);
+        expect(await index.listDocumentVersions(doc.id)).toEqual([]);
+        const again = { ...doc, body: 'Reissued.', contentHash: 'hash-reissued' };
+        await index.upsertDocument(again);
+        expect((await index.listDocumentVersions(doc.id)).map((v) => [v.version, v.body])).toEqual([[1, 'Reissued.']]);
+      });
+
+      it('getDocuments reads many documents at once, in input order, null where unknown', async () => {
+        await seed(index);
+        expect(await index.getDocuments([])).toEqual([]);
+        expect(await index.getDocuments(['minerals-eo', 'nope', 'nrc-spent-fuel', 'minerals-eo'])).toEqual([
+          corpusDoc('minerals-eo'),
+          null,
+          corpusDoc('nrc-spent-fuel'),
+          corpusDoc('minerals-eo'),
+        ]);
+      });
+    });
+
     describe('forced upsert (re-tagging)', () => {
       it('rewrites a document with the same content hash, and its new tags are searchable', async () => {
         const doc = corpusDoc('shipyard-news');

@@ -97,6 +97,7 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       '/pr-alerts',
       '/pr-deliveries',
       '/pr-feedback',
+      '/pr-document-versions',
     ]);
     expect(created[0].body).toEqual({
       aliases: { 'pr-documents-read': {}, 'pr-documents-write': { is_write_index: true } },
@@ -225,13 +226,18 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
     const a = corpusDoc('nrc-spent-fuel');
     const b = corpusDoc('chips-export');
     const c = corpusDoc('minerals-eo');
-    route(mock, calls, 'POST', '/:index/_mget', () => ({
-      docs: [
-        { _id: a.id, found: true, _source: { contentHash: a.contentHash } },
-        { _id: b.id, found: true, _source: { contentHash: 'old' } },
-        { _id: c.id, found: false },
-      ],
-    }));
+    const storedB = { ...b, contentHash: 'old' };
+    route(mock, calls, 'POST', '/:index/_mget', (p) =>
+      p.querystring?._source_includes
+        ? {
+            docs: [
+              { _id: a.id, found: true, _source: { contentHash: a.contentHash } },
+              { _id: b.id, found: true, _source: { contentHash: 'old' } },
+              { _id: c.id, found: false },
+            ],
+          }
+        : { docs: [{ _id: b.id, found: true, _source: { ...searchableFields(storedB), doc: storedB } }] },
+    );
     route(mock, calls, 'POST', '/_bulk', (p) => {
       const ids = (p.body as { index?: { _id: string } }[]).filter((l) => l.index).map((l) => l.index?._id);
       return {
@@ -250,10 +256,115 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       { id: c.id, outcome: 'failed', error: 'mapper_parsing_exception: nope' },
     ]);
     expect(calls[0].body).toEqual({ ids: [a.id, b.id, c.id] });
+    // b's content changed: its stored version is read in full and kept before b is written.
+    expect(calls[1]).toMatchObject({ path: '/pr-documents-write/_mget', body: { ids: [b.id] } });
     const written = calls
       .filter((x) => x.path === '/_bulk')
-      .flatMap((x) => (x.body as { index?: { _id: string } }[]).filter((l) => l.index).map((l) => l.index?._id));
-    expect(written).toEqual([b.id, c.id]);
+      .map((x) => (x.body as { index?: { _id: string } }[]).filter((l) => l.index).map((l) => l.index?._id));
+    expect(written).toEqual([[`${b.id}.v1`], [b.id, c.id]]);
+  });
+
+  describe('version history', () => {
+    const v1 = corpusDoc('port-cyber-rule');
+    const v2 = {
+      ...v1,
+      version: 2,
+      body: 'Finalized.',
+      contentHash: 'hash-2',
+      diff: { added: ['Finalized.'], removed: [] },
+    };
+    const source = (d: typeof v1) => ({ ...searchableFields(d), doc: d });
+    const ids = (body: unknown) =>
+      (body as { index?: { _index: string; _id: string }; delete?: { _index: string; _id: string } }[])
+        .map((l) => l.index ?? l.delete)
+        .filter((m) => m !== undefined)
+        .map((m) => `${m._index}/${m._id}`);
+
+    it('a content change keeps the replaced version in its own bulk request before the document is written', async () => {
+      const { mock, calls, index } = setup();
+      route(mock, calls, 'POST', '/:index/_mget', (p) =>
+        p.querystring?._source_includes
+          ? { docs: [{ _id: v1.id, found: true, _source: { contentHash: v1.contentHash } }] }
+          : { docs: [{ _id: v1.id, found: true, _source: source(v1) }] },
+      );
+      route(mock, calls, 'POST', '/_bulk', (p) => ({
+        errors: false,
+        items: ids(p.body).map((id) => ({ index: { _id: id.split('/')[1], status: 200, result: 'updated' } })),
+      }));
+      expect(await index.upsertDocuments([v2])).toEqual([{ id: v1.id, outcome: 'updated' }]);
+      const bulks = calls.filter((c) => c.path === '/_bulk');
+      expect(bulks.map((b) => ids(b.body))).toEqual([
+        [`pr-document-versions/${v1.id}.v1`],
+        [`pr-documents-write/${v1.id}`],
+      ]);
+      expect((bulks[0].body as object[])[1]).toEqual({
+        documentId: v1.id,
+        version: 1,
+        contentHash: v1.contentHash,
+        title: v1.title,
+        summary: v1.summary,
+        body: v1.body,
+        url: v1.url,
+        indexedAt: v1.indexedAt,
+        publishedAt: v1.publishedAt,
+      });
+      expect(bulks[1].querystring).toMatchObject({ refresh: 'wait_for' });
+    });
+
+    it('a document whose replaced version could not be kept is not written, and is reported failed', async () => {
+      const { mock, calls, index } = setup();
+      route(mock, calls, 'POST', '/:index/_mget', (p) =>
+        p.querystring?._source_includes
+          ? { docs: [{ _id: v1.id, found: true, _source: { contentHash: v1.contentHash } }] }
+          : { docs: [{ _id: v1.id, found: true, _source: source(v1) }] },
+      );
+      route(mock, calls, 'POST', '/_bulk', () => ({
+        errors: true,
+        items: [{ index: { _id: `${v1.id}.v1`, status: 400, error: { type: 'mapper_exception', reason: 'no' } } }],
+      }));
+      expect(await index.upsertDocuments([v2])).toEqual([
+        { id: v1.id, outcome: 'failed', error: 'keeping the replaced version failed: mapper_exception: no' },
+      ]);
+      expect(calls.filter((c) => c.path === '/_bulk')).toHaveLength(1);
+    });
+
+    it('lists the current version from the document and the earlier ones by id, newest first', async () => {
+      const { mock, calls, index } = setup();
+      const v3 = { ...v2, version: 3, body: 'Amended again.', contentHash: 'hash-3' };
+      route(mock, calls, 'GET', '/:index/_doc/:id', () => ({ _id: v1.id, found: true, _source: source(v3) }));
+      route(mock, calls, 'POST', '/:index/_mget', () => ({
+        docs: [
+          { _id: `${v1.id}.v2`, found: false },
+          { _id: `${v1.id}.v1`, found: true, _source: { documentId: v1.id, version: 1, body: v1.body } },
+        ],
+      }));
+      const versions = await index.listDocumentVersions(v1.id);
+      expect(versions.map((v) => [v.version, v.body])).toEqual([
+        [3, 'Amended again.'],
+        [1, v1.body],
+      ]);
+      expect(calls[1]).toMatchObject({
+        path: '/pr-document-versions/_mget',
+        body: { ids: [`${v1.id}.v2`, `${v1.id}.v1`] },
+      });
+    });
+
+    it('deletes the document, then its earlier versions by id', async () => {
+      const { mock, calls, index } = setup();
+      route(mock, calls, 'GET', '/:index/_doc/:id', () => ({ _id: v1.id, found: true, _source: source(v2) }));
+      route(mock, calls, 'DELETE', '/:index/_doc/:id', () => ({ _id: v1.id, result: 'deleted' }));
+      route(mock, calls, 'POST', '/_bulk', () => ({
+        errors: false,
+        items: [{ delete: { _id: `${v1.id}.v1`, status: 200, result: 'deleted' } }],
+      }));
+      expect(await index.deleteDocument(v1.id)).toBe(true);
+      expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        `GET /pr-documents-read/_doc/${v1.id}`,
+        `DELETE /pr-documents-write/_doc/${v1.id}`,
+        'POST /_bulk',
+      ]);
+      expect(ids(calls[2].body)).toEqual([`pr-document-versions/${v1.id}.v1`]);
+    });
   });
 
   it('forced upsert rewrites a document whose content hash is unchanged (re-tagging)', async () => {

@@ -52,11 +52,14 @@ import { SubscriptionMatcher, parseSubscriptionQuery } from '../subscription-mat
 import { decodeCursor, encodeCursor, pageLimit } from '../sqlite/cursor';
 import { keywordValue, sortableInstant } from '../sqlite/fts-compiler';
 import { mergeAlert } from '../alert-merge';
+import type { DocumentVersion } from '@radar/core';
+import { versionHistory, versionOf } from '../document-versions';
 import { buildSnippet, SNIPPET_LENGTH } from '../sqlite/snippet';
 import { bulkWrite, type BulkItemResult, type BulkOperation, type BulkOptions } from './bulk';
 import { compileQuery, MATCH_NONE, rankingQuery, searchQuery } from './dsl-compiler';
 import {
   alertsIndex,
+  documentVersionsIndex,
   deliveriesIndex,
   feedbackIndex,
   documentsIndexVersion,
@@ -171,6 +174,14 @@ export function percolatorQuery(query: string): estypes.QueryDslQueryContainer {
 
 const countMarks = (s: string): number => s.split('<mark>').length - 1;
 
+/** Versions `listDocumentVersions` reads back, newest first (older ones stay stored). */
+const MAX_VERSIONS = 1000;
+
+/** The id of one kept version of a document in the versions index. */
+export function documentVersionId(documentId: string, version: number): string {
+  return `${documentId}.v${version}`;
+}
+
 export class ElasticsearchSearchIndex extends SearchIndex {
   readonly client: Client;
   readonly names: IndexNames;
@@ -200,6 +211,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     await this.createIfMissing(alertsIndex(this.names));
     await this.createIfMissing(deliveriesIndex(this.names));
     await this.createIfMissing(feedbackIndex(this.names));
+    await this.createIfMissing(documentVersionsIndex(this.names));
   }
 
   private async createIfMissing(req: estypes.IndicesCreateRequest): Promise<void> {
@@ -217,6 +229,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
 
   /** Deletes every index and the template of this prefix (tests and teardown only). */
   async deleteEverything(): Promise<void> {
+    await this.client.indices.delete({ index: this.names.documentVersions, ignore_unavailable: true });
     const versions = await this.documentIndices();
     const all = [...versions, this.names.subscriptions, this.names.alerts, this.names.deliveries, this.names.feedback];
     await this.client.indices.delete({ index: all, ignore_unavailable: true });
@@ -274,20 +287,32 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       if ('found' in d && d.found && d._source) hashes.set(d._id, d._source.contentHash);
     }
     // Outcomes in input order, each judged against the stored or an earlier copy; only the
-    // last copy of each id is written.
-    const outcomes: UpsertOutcome[] = docs.map((doc) => {
+    // last copy of each id is written. A content change replaces a version: the stored document
+    // (`stored`) or an earlier copy in this chunk (its index).
+    const latest = new Map<string, number>();
+    const changes: { at: number; replaces: number | 'stored' }[] = [];
+    const outcomes: UpsertOutcome[] = docs.map((doc, i) => {
       const known = hashes.get(doc.id);
       const outcome: UpsertOutcome = !hashes.has(doc.id)
         ? 'created'
         : known === doc.contentHash && !force
           ? 'unchanged'
           : 'updated';
+      if (outcome === 'updated' && known !== doc.contentHash) {
+        changes.push({ at: i, replaces: latest.get(doc.id) ?? 'stored' });
+      }
+      if (outcome !== 'unchanged') latest.set(doc.id, i);
       hashes.set(doc.id, doc.contentHash);
       return outcome;
     });
+    // Replaced versions are kept first, in a request of their own: a document is written only
+    // once the version it replaces is safe, so no stored document ever lacks its history. (A
+    // kept version whose document write then fails is numbered at the stored version and is
+    // ignored on reading, then rewritten identically by the retry.)
+    const failure = await this.keepReplacedVersions(docs, changes);
     const lastIndex = new Map<string, number>();
     docs.forEach((doc, i) => {
-      if (outcomes[i] !== 'unchanged') lastIndex.set(doc.id, i);
+      if (outcomes[i] !== 'unchanged' && !failure.has(doc.id)) lastIndex.set(doc.id, i);
     });
     const ops: BulkOperation[] = [...lastIndex.values()].map((i) => ({
       action: 'index',
@@ -296,7 +321,6 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       document: toSource(docs[i]),
     }));
     const results = ops.length > 0 ? await this.bulk(ops, 'wait_for') : [];
-    const failure = new Map<string, string>();
     results.forEach((r, k) => {
       if (!r.ok) failure.set(ops[k].id, r.error);
     });
@@ -304,6 +328,47 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       const error = failure.get(doc.id);
       return error !== undefined ? { id: doc.id, outcome: 'failed', error } : { id: doc.id, outcome: outcomes[i] };
     });
+  }
+
+  /** Writes the versions the changes replace; returns the ids whose version could not be kept. */
+  private async keepReplacedVersions(
+    docs: readonly RadarDocument[],
+    changes: readonly { at: number; replaces: number | 'stored' }[],
+  ): Promise<Map<string, string>> {
+    const failure = new Map<string, string>();
+    if (changes.length === 0) return failure;
+    const storedIds = [...new Set(changes.filter((c) => c.replaces === 'stored').map((c) => docs[c.at].id))];
+    const stored = storedIds.length > 0 ? await this.documentsById(this.names.documentsWrite, storedIds) : new Map();
+    const ops: BulkOperation[] = [];
+    const owners: string[] = [];
+    for (const change of changes) {
+      const previous = change.replaces === 'stored' ? stored.get(docs[change.at].id) : docs[change.replaces];
+      if (previous === undefined) continue; // deleted meanwhile: nothing to keep
+      owners.push(previous.id);
+      ops.push({
+        action: 'index',
+        index: this.names.documentVersions,
+        id: documentVersionId(previous.id, previous.version),
+        document: { documentId: previous.id, ...versionOf(previous) },
+      });
+    }
+    const results = ops.length > 0 ? await this.bulk(ops, false) : [];
+    results.forEach((r, k) => {
+      if (!r.ok) failure.set(owners[k], `keeping the replaced version failed: ${r.error}`);
+    });
+    return failure;
+  }
+
+  /** Documents by id (realtime `mget`), the unknown ones left out. */
+  private async documentsById(index: string, ids: readonly string[]): Promise<Map<string, RadarDocument>> {
+    const out = new Map<string, RadarDocument>();
+    for (let start = 0; start < ids.length; start += PAGE) {
+      const res = await this.client.mget<EsDocumentSource>({ index, ids: ids.slice(start, start + PAGE) });
+      for (const d of res.docs) {
+        if ('found' in d && d.found && d._source) out.set(d._id, fromSource(d._source));
+      }
+    }
+    return out;
   }
 
   private bulk(ops: readonly BulkOperation[], refresh: estypes.Refresh): Promise<BulkItemResult[]> {
@@ -320,14 +385,58 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     }
   }
 
+  override async getDocuments(ids: readonly string[]): Promise<(RadarDocument | null)[]> {
+    if (ids.length === 0) return [];
+    const found = await this.documentsById(this.names.documentsRead, [...new Set(ids)]);
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /**
+   * The document first, then its kept versions: a crash in between leaves unreachable versions
+   * (ignored on reading: a document of the same id starts again at version 1, and each of its
+   * content changes rewrites the version it replaces before it is itself written).
+   */
   override async deleteDocument(id: string): Promise<boolean> {
+    const current = await this.getDocument(id);
+    let deleted: boolean;
     try {
       const res = await this.client.delete({ index: this.names.documentsWrite, id, refresh: 'wait_for' });
-      return res.result === 'deleted';
+      deleted = res.result === 'deleted';
     } catch (err) {
       if (statusOf(err) === 404) return false;
       throw err;
     }
+    if (current && current.version > 1) {
+      const ops: BulkOperation[] = [];
+      for (let v = 1; v < current.version; v++) {
+        ops.push({ action: 'delete', index: this.names.documentVersions, id: documentVersionId(id, v) });
+      }
+      await this.bulk(ops, false);
+    }
+    return deleted;
+  }
+
+  /** The current version from the document, the earlier ones by id (realtime), newest first. */
+  override async listDocumentVersions(id: string): Promise<DocumentVersion[]> {
+    const current = await this.getDocument(id);
+    if (!current) return [];
+    const oldest = Math.max(1, current.version - MAX_VERSIONS + 1);
+    const ids: string[] = [];
+    for (let v = current.version - 1; v >= oldest; v--) ids.push(documentVersionId(id, v));
+    const earlier: DocumentVersion[] = [];
+    for (let start = 0; start < ids.length; start += PAGE) {
+      const res = await this.client.mget<DocumentVersion & { documentId: string }>({
+        index: this.names.documentVersions,
+        ids: ids.slice(start, start + PAGE),
+      });
+      for (const d of res.docs) {
+        if ('found' in d && d.found && d._source) {
+          const { documentId: _id, ...version } = d._source;
+          earlier.push(version);
+        }
+      }
+    }
+    return versionHistory(current, earlier);
   }
 
   override async count(query?: QueryNode): Promise<number> {

@@ -20,6 +20,8 @@ export interface IndexNames {
   documentsPattern: string;
   documentsRead: string;
   documentsWrite: string;
+  /** Earlier versions of documents, one per version (see `listDocumentVersions`). */
+  documentVersions: string;
   subscriptions: string;
   alerts: string;
   deliveries: string;
@@ -39,6 +41,7 @@ export function indexNames(prefix: string): IndexNames {
     documentsPattern: `${prefix}-documents-v*`,
     documentsRead: `${prefix}-documents-read`,
     documentsWrite: `${prefix}-documents-write`,
+    documentVersions: `${prefix}-document-versions`,
     subscriptions: `${prefix}-subscriptions`,
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
@@ -111,6 +114,23 @@ export const DOCUMENT_FIELDS: Record<string, estypes.MappingProperty> = {
   event: tag,
   priority: tag,
 };
+
+/**
+ * Earlier versions of documents: id `<document id>.v<version>`, the version's text, hash, dates
+ * and diff, read back by id (realtime, no refresh needed). Not a search index.
+ */
+export function documentVersionsIndex(names: IndexNames): estypes.IndicesCreateRequest {
+  return {
+    index: names.documentVersions,
+    mappings: {
+      dynamic: false,
+      properties: {
+        documentId: { type: 'keyword' },
+        version: { type: 'integer' },
+      },
+    },
+  };
+}
 
 export function documentsTemplate(names: IndexNames): estypes.IndicesPutIndexTemplateRequest {
   return {

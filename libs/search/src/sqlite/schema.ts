@@ -134,7 +134,20 @@ CREATE INDEX feedback_by_document ON feedback (document_id, created_at);
 CREATE INDEX feedback_by_label ON feedback (label, created_at);
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3];
+/**
+ * v4: version history. Each row is a version a content change replaced (the current version is
+ * the document itself), written in the upsert's transaction and deleted with the document.
+ */
+const V4 = `
+CREATE TABLE document_versions (
+  doc_key INTEGER NOT NULL REFERENCES documents (doc_key) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (doc_key, version)
+);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -37,6 +37,8 @@ import {
 } from '../search-index.port';
 import { SubscriptionMatcher } from '../subscription-matcher';
 import { mergeAlert } from '../alert-merge';
+import type { DocumentVersion } from '@radar/core';
+import { versionHistory, versionOf } from '../document-versions';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
 import {
   compileWhere,
@@ -242,6 +244,7 @@ export class SqliteSearchIndex extends SearchIndex {
     let key: number;
     if (existing) {
       key = existing.doc_key;
+      if (existing.content_hash !== doc.contentHash) this.keepVersion(key);
       this.stmt(
         `UPDATE documents SET version = ?, content_hash = ?, source_id = ?, published_at = ?, doc_type = ?,
            priority = ?, indexed_at = ? WHERE doc_key = ?`,
@@ -261,11 +264,52 @@ export class SqliteSearchIndex extends SearchIndex {
     return existing ? 'updated' : 'created';
   }
 
+  /** Keeps the stored version of a document a content change is about to replace. */
+  private keepVersion(key: number): void {
+    const row = this.stmt('SELECT json FROM document_json WHERE doc_key = ?').get(key) as { json: string } | undefined;
+    if (!row) return;
+    const previous = versionOf(JSON.parse(row.json) as RadarDocument);
+    this.stmt(
+      `INSERT INTO document_versions (doc_key, version, json) VALUES (?, ?, ?)
+       ON CONFLICT (doc_key, version) DO UPDATE SET json = excluded.json`,
+    ).run(key, previous.version, JSON.stringify(previous));
+  }
+
   override async getDocument(id: string): Promise<RadarDocument | null> {
     const row = this.stmt(
       'SELECT j.json FROM documents d JOIN document_json j ON j.doc_key = d.doc_key WHERE d.id = ?',
     ).get(id) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as RadarDocument) : null;
+  }
+
+  override async getDocuments(ids: readonly string[]): Promise<(RadarDocument | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = this.stmt(
+      `SELECT d.id, j.json FROM (SELECT DISTINCT value AS id FROM json_each(?)) k
+       JOIN documents d ON d.id = k.id JOIN document_json j ON j.doc_key = d.doc_key`,
+    ).all(JSON.stringify(ids)) as { id: string; json: string }[];
+    const json = new Map(rows.map((r) => [r.id, r.json]));
+    return ids.map((id) => {
+      const found = json.get(id);
+      return found === undefined ? null : (JSON.parse(found) as RadarDocument);
+    });
+  }
+
+  override async listDocumentVersions(id: string): Promise<DocumentVersion[]> {
+    const read = this.conn().transaction(() => {
+      const row = this.stmt(
+        'SELECT d.doc_key, j.json FROM documents d JOIN document_json j ON j.doc_key = d.doc_key WHERE d.id = ?',
+      ).get(id) as { doc_key: number; json: string } | undefined;
+      if (!row) return [];
+      const earlier = this.stmt('SELECT json FROM document_versions WHERE doc_key = ? ORDER BY version DESC').all(
+        row.doc_key,
+      ) as { json: string }[];
+      return versionHistory(
+        JSON.parse(row.json) as RadarDocument,
+        earlier.map((r) => JSON.parse(r.json) as DocumentVersion),
+      );
+    });
+    return read.deferred();
   }
 
   override async deleteDocument(id: string): Promise<boolean> {
