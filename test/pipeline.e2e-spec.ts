@@ -152,6 +152,17 @@ describe('pipeline, end to end', () => {
       { what: 'the new version to be searchable' },
     );
     expect(found.body.hits[0].document.version).toBe(2);
+    const id = found.body.hits[0].document.id;
+    const history = await getJson(`/api/documents/${id}/versions`);
+    expect(history.status).toBe(200);
+    expect(history.body.documentId).toBe(id);
+    expect(history.body.versions.map((v: { version: number; summary: string }) => [v.version, v.summary])).toEqual([
+      [2, changed.description],
+      [1, RULE.description],
+    ]);
+    expect(history.body.versions[0].diff).toEqual({ added: [changed.description], removed: [RULE.description] });
+    expect(history.body.versions[1].diff).toBeUndefined();
+    expect((await getJson('/api/documents/no-such-document/versions')).status).toBe(404);
     await pollUntil(drained, Boolean, { what: 'queues drained' });
     expect((await getJson('/api/search?q=')).body.total).toBe(2);
     expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);

@@ -1,19 +1,44 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { contentHash, documentId, isAlertworthy, RadarDocument, RawItem } from '@radar/core';
 import { diffPage, extractIdentifiers, isEmptyIdentifiers, mergeIdentifiers } from '@radar/crawl';
-import { JobName, JobQueue } from '@radar/queue';
+import { JobName, JobQueue, MatchDocumentPayload } from '@radar/queue';
 import { MetricsStore } from '@radar/metrics';
-import { SearchIndex } from '@radar/search';
+import { SearchIndex, UpsertOutcome } from '@radar/search';
 import { classifyContent } from './document-classification';
 
 export type IngestOutcome =
   | { status: 'unchanged'; documentId: string; version: number }
   | { status: 'created' | 'updated'; documentId: string; version: number };
 
+export interface IngestBatchOutcome {
+  items: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Items that failed in the batch and were handed on as `ingest-item` jobs of their own. */
+  deferred: number;
+}
+
+type ItemResult = IngestOutcome | { status: 'failed'; documentId: string; error: Error };
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** The non-blank lines a reader sees (title, summary, body): what a version's diff compares. */
+const readerLines = (d: { title: string; summary: string; body: string }): string[] =>
+  [d.title, d.summary, d.body].flatMap((text) => (text ?? '').split('\n')).filter((line) => line.trim() !== '');
+
 /**
- * Normalises and classifies one crawled item, stores it as a new document or a new version of the
- * same document, and hands it to the notifier. Idempotent: the durable index decides, by content
- * hash, whether anything changed, so a retried or duplicated job writes nothing twice.
+ * Normalises and classifies crawled items, stores each as a new document or a new version of the
+ * same document, and hands the alert-worthy ones to the notifier. Idempotent: the durable index
+ * decides, by content hash, whether anything changed, so a retried or duplicated job writes
+ * nothing twice (and makes sure the notifier saw what it wrote, in case a crash came between).
+ *
+ * A batch (one feed's new items) costs one index read, one index write (one SQLite transaction or
+ * Elasticsearch bulk request), one `addBulk` of match jobs and a few metric updates, instead of
+ * that many per item. Failures stay per item: an item that cannot be classified or written is
+ * handed on as its own `ingest-item` job (with its own attempts and back-off) while the rest of
+ * the batch is stored; a failure of the whole step (index or Redis unreachable) fails the batch,
+ * whose retry rewrites nothing that was stored.
  */
 @Injectable()
 export class IngestService {
@@ -25,29 +50,128 @@ export class IngestService {
     private readonly metrics: MetricsStore,
   ) {}
 
+  /** One item (an `ingest-item` job): throws when it cannot be stored, so the job retries. */
   async ingest(item: RawItem, sourceName: string): Promise<IngestOutcome> {
-    const id = documentId(item.sourceId, item.guid);
-    const hash = contentHash(item);
-    const existing = await this.index.getDocument(id);
-    if (existing && existing.contentHash === hash) {
-      // Stored already; make sure the notifier saw it (a crash may have come between the two).
-      if (isAlertworthy(existing)) {
-        await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: existing.version });
+    const [result] = await this.write([item], sourceName);
+    if (result.status === 'failed') throw result.error;
+    return result;
+  }
+
+  /** A batch (an `ingest-batch` job): stores what it can, hands each failed item on as its own job. */
+  async ingestBatch(items: readonly RawItem[], sourceName: string): Promise<IngestBatchOutcome> {
+    const results = await this.write(items, sourceName);
+    const failed = items.filter((_, i) => results[i].status === 'failed');
+    results.forEach((r) => {
+      if (r.status === 'failed') {
+        this.logger.warn(`document=${r.documentId} failed in a batch, retried as its own job: ${r.error.message}`);
       }
-      return { status: 'unchanged', documentId: id, version: existing.version };
+    });
+    await this.queue.enqueueMany(
+      JobName.IngestItem,
+      failed.map((item) => ({ item, sourceName })),
+    );
+    const outcome: IngestBatchOutcome = { items: items.length, created: 0, updated: 0, unchanged: 0, deferred: 0 };
+    for (const r of results) {
+      if (r.status === 'failed') outcome.deferred++;
+      else outcome[r.status]++;
     }
+    this.logger.debug(
+      `source=${items[0]?.sourceId} batch of ${items.length}: created=${outcome.created} updated=${outcome.updated} unchanged=${outcome.unchanged} deferred=${outcome.deferred}`,
+    );
+    return outcome;
+  }
+
+  /** Classifies and stores items; one result per item, in order. */
+  private async write(items: readonly RawItem[], sourceName: string): Promise<ItemResult[]> {
+    const ids = items.map((item) => documentId(item.sourceId, item.guid));
+    // A feed listing one item twice: later copies go in later rounds, each judged against the
+    // copy stored before it (as separate jobs would be, in order).
+    const rounds: number[][] = [];
+    const copies = new Map<string, number>();
+    ids.forEach((id, i) => {
+      const n = copies.get(id) ?? 0;
+      copies.set(id, n + 1);
+      (rounds[n] ??= []).push(i);
+    });
+    const results = new Array<ItemResult>(items.length);
+    for (const round of rounds) await this.writeRound(round, items, ids, sourceName, results);
+    return results;
+  }
+
+  private async writeRound(
+    positions: readonly number[],
+    items: readonly RawItem[],
+    ids: readonly string[],
+    sourceName: string,
+    results: ItemResult[],
+  ): Promise<void> {
+    const stored = await this.index.getDocuments(positions.map((i) => ids[i]));
+    const docs: RadarDocument[] = [];
+    const owners: { position: number; existing: RadarDocument | null }[] = [];
+    const matches: MatchDocumentPayload[] = [];
+    let classifySeconds = 0;
+    positions.forEach((i, k) => {
+      const existing = stored[k];
+      try {
+        const hash = contentHash(items[i]);
+        if (existing && existing.contentHash === hash) {
+          results[i] = { status: 'unchanged', documentId: ids[i], version: existing.version };
+          // Stored already; make sure the notifier saw it (a crash may have come between the two).
+          if (isAlertworthy(existing)) matches.push({ documentId: ids[i], version: existing.version });
+          return;
+        }
+        const { doc, seconds } = this.document(items[i], sourceName, ids[i], hash, existing);
+        classifySeconds += seconds;
+        docs.push(doc);
+        owners.push({ position: i, existing });
+      } catch (error) {
+        results[i] = { status: 'failed', documentId: ids[i], error: asError(error) };
+      }
+    });
+    if (docs.length > 0) {
+      await this.metrics.observe('radar_classification_seconds', classifySeconds, docs.length);
+    }
+    const written = docs.length > 0 ? await this.index.upsertDocuments(docs) : [];
+    const counts = new Map<UpsertOutcome, number>();
+    written.forEach((w, k) => {
+      const doc = docs[k];
+      const { position, existing } = owners[k];
+      if (w.outcome === 'failed') {
+        results[position] = { status: 'failed', documentId: doc.id, error: new Error(w.error) };
+        return;
+      }
+      counts.set(w.outcome, (counts.get(w.outcome) ?? 0) + 1);
+      results[position] = { status: existing ? 'updated' : 'created', documentId: doc.id, version: doc.version };
+      // Only an alert-worthy document (or one that was) can concern the notifier.
+      if (isAlertworthy(doc) || (existing && isAlertworthy(existing))) {
+        matches.push({ documentId: doc.id, version: doc.version });
+      }
+    });
+    for (const [outcome, n] of counts) await this.metrics.increment('radar_documents_ingested_total', { outcome }, n);
+    await this.queue.enqueueMany(JobName.MatchDocument, matches);
+  }
+
+  /**
+   * The stored form of an item: classified, with identifiers and the diff from the stored
+   * version; `seconds` is the time classification took.
+   */
+  private document(
+    item: RawItem,
+    sourceName: string,
+    id: string,
+    hash: string,
+    existing: RadarDocument | null,
+  ): { doc: RadarDocument; seconds: number } {
     const hints =
       item.docTypeHint || item.agencies?.length ? { docType: item.docTypeHint, agencies: item.agencies } : undefined;
     const started = process.hrtime.bigint();
     const classification = classifyContent({ ...item, hints });
-    await this.metrics.observe('radar_classification_seconds', Number(process.hrtime.bigint() - started) / 1e9);
-    const now = new Date().toISOString();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const identifiers = mergeIdentifiers(
       item.identifiers,
       extractIdentifiers(`${item.title}\n${item.summary}\n${item.body}`),
     );
-    const diff =
-      item.diff ?? (existing ? diffPage(existing.body.split('\n'), item.body.split('\n'), false) : undefined);
+    const diff = item.diff ?? (existing ? diffPage(readerLines(existing), readerLines(item), false) : undefined);
     const doc: RadarDocument = {
       id,
       version: existing ? existing.version + 1 : 1,
@@ -60,21 +184,12 @@ export class IngestService {
       body: item.body,
       publishedAt: item.publishedAt ?? existing?.publishedAt ?? item.fetchedAt,
       fetchedAt: item.fetchedAt,
-      indexedAt: now,
+      indexedAt: new Date().toISOString(),
       ...classification,
       identifiers: isEmptyIdentifiers(identifiers) ? undefined : identifiers,
       diff: diff && (diff.added.length || diff.removed.length) ? diff : undefined,
       hints,
     };
-    const outcome = await this.index.upsertDocument(doc);
-    await this.metrics.increment('radar_documents_ingested_total', { outcome });
-    // Only an alert-worthy document (or one that was) can concern the notifier.
-    if (isAlertworthy(doc) || (existing && isAlertworthy(existing))) {
-      await this.queue.enqueue(JobName.MatchDocument, { documentId: id, version: doc.version });
-    }
-    this.logger.debug(
-      `document=${id} source=${item.sourceId} ${outcome} v${doc.version} sectors=${doc.subSectors.map((s) => s.id).join(',') || '-'}`,
-    );
-    return { status: existing ? 'updated' : 'created', documentId: id, version: doc.version };
+    return { doc, seconds };
   }
 }

@@ -6,11 +6,12 @@ import { ConfigModule } from '@radar/config';
 import { MetricsModule } from '@radar/metrics';
 import { classify } from '@radar/classify';
 import { contentHash, documentId, RadarDocument, RawItem } from '@radar/core';
-import { JobName, QueueModule, QueueName } from '@radar/queue';
+import { INGEST_BATCH_MAX_ITEMS, JobName, QueueModule, QueueName } from '@radar/queue';
 import { SearchIndex, SearchModule } from '@radar/search';
 import { SourceRegistry, SourcesModule } from '@radar/sources';
 import { createTestEnv, FixtureHttpServer, TestEnv } from '@radar/testing';
 import type { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { ArticleService } from './article.service';
 import { CrawlService } from './crawl.service';
 import { HttpFetcher } from './http-fetcher.adapter';
@@ -68,7 +69,7 @@ describe('crawling every source kind (loopback HTTP, real Redis and SQLite)', ()
   const drainIngest = async (): Promise<RawItem[]> => {
     const jobs = await ingest.getJobs(['waiting']);
     await ingest.drain();
-    return jobs.map((j) => j.data.item as RawItem);
+    return jobs.flatMap((j) => (j.name === JobName.IngestBatch ? j.data.items : [j.data.item]) as RawItem[]);
   };
 
   beforeAll(async () => {
@@ -85,6 +86,7 @@ describe('crawling every source kind (loopback HTTP, real Redis and SQLite)', ()
           `     pageWatch: {exclude: [".updated"], reorderInsensitive: true}}`,
           `  - {id: summaries, name: Summaries, kind: rss, url: "${server.url}/summaries.xml", fetchFullText: true, ${common}}`,
           `  - {id: bills, name: Bills, kind: congress, url: "${server.url}/bills", requiresApiKey: true, ${common}}`,
+          `  - {id: many, name: Many, kind: rss, url: "${server.url}/many.xml", ${common}}`,
         ].join('\n'),
       );
       return { SOURCES_FILE: file };
@@ -167,6 +169,26 @@ describe('crawling every source kind (loopback HTTP, real Redis and SQLite)', ()
     expect(grid.canonicalUrl).toBe(`${server.url}/news/grid`);
     const hidden = items.find((i) => i.guid === 'g2')!;
     expect(hidden).toMatchObject({ summary: 'Kept summary.', body: '' });
+  });
+
+  it('cuts a long feed into ingest batches whose ids follow their items, so a crawl after a Redis flush adds none', async () => {
+    const items = Array.from(
+      { length: 2 * INGEST_BATCH_MAX_ITEMS + 50 },
+      (_, i) =>
+        `<item><guid>m${i}</guid><title>Notice ${i}</title><link>${server.url}/m/${i}</link><description>Notice ${i} text.</description></item>`,
+    );
+    server.set('/many.xml', { body: `<rss version="2.0"><channel><title>m</title>${items.join('')}</channel></rss>` });
+    expect(await crawl.crawl('many')).toMatchObject({ status: 'fetched', new: 250 });
+    const batches = await ingest.getJobs(['waiting']);
+    expect(batches.map((j) => j.data.items.length).sort()).toEqual([100, 100, 50]);
+    // Redis forgets the source (seen items, validators): the same items make the same batches.
+    const redis = new Redis(env.config.redisUrl);
+    await redis.del(`${env.config.queuePrefix}:crawl-seen:many`);
+    await redis.hdel(`${env.config.queuePrefix}:crawl-state`, 'many');
+    redis.disconnect();
+    expect(await crawl.crawl('many')).toMatchObject({ status: 'fetched', new: 250 });
+    expect((await ingest.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(batches.map((j) => j.id).sort());
+    expect(await drainIngest()).toHaveLength(250);
   });
 
   it('disables a source whose API key is missing, with the reason, and never fetches it', async () => {

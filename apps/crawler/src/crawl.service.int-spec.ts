@@ -5,7 +5,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@radar/config';
 import { MetricsModule } from '@radar/metrics';
-import { PermanentJobError, QueueModule, QueueName } from '@radar/queue';
+import { JobName, PermanentJobError, QueueModule, QueueName } from '@radar/queue';
 
 import { createTestEnv, FixtureHttpServer, TestEnv } from '@radar/testing';
 import type { Queue } from 'bullmq';
@@ -61,7 +61,14 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     await server?.stop();
   });
 
-  it('enqueues each item once under a deterministic id, then uses the ETag (304)', async () => {
+  /** Items waiting in `ingest` batches, as `guid:title`. */
+  const waitingItems = async (): Promise<string[]> =>
+    (await ingest.getJobs(['waiting']))
+      .flatMap((j) => j.data.items as { guid: string; title: string }[])
+      .map((i) => `${i.guid}:${i.title}`)
+      .sort();
+
+  it('enqueues each item once, in a batch under an id derived from its items, then uses the ETag (304)', async () => {
     server.set('/etag', (headers) =>
       headers['if-none-match'] === '"v1"'
         ? { status: 304, body: '' }
@@ -69,11 +76,13 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     );
     expect(await crawl.crawl('etag')).toEqual({ status: 'fetched', items: 2, new: 2, pages: 1 });
     const jobs = await ingest.getJobs(['waiting']);
-    expect(jobs.map((j) => j.data.item.guid).sort()).toEqual(['a', 'b']);
-    expect(jobs.every((j) => /^ingest\.[0-9a-f]{24}\.[0-9a-f]{32}$/.test(j.id!))).toBe(true);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].name).toBe(JobName.IngestBatch);
+    expect(jobs[0].id).toMatch(/^ingest-batch\.[0-9a-f]{32}$/);
+    expect(await waitingItems()).toEqual(['a:Rule A', 'b:Rule B']);
     expect(await crawl.crawl('etag')).toEqual({ status: 'not-modified' });
     expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
-    expect(await ingest.count()).toBe(2);
+    expect(await ingest.count()).toBe(1);
   });
 
   it('skips an unchanged body when the server has no validators, and re-enqueues nothing for a re-served item', async () => {
@@ -84,8 +93,7 @@ describe('CrawlService (real Redis, loopback HTTP)', () => {
     expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 2, new: 1, pages: 1 });
     server.set('/plain', { body: rss(item('c', 'Rule C, corrected'), item('d', 'Rule D')) });
     expect(await crawl.crawl('plain')).toEqual({ status: 'fetched', items: 2, new: 1, pages: 1 });
-    const guids = (await ingest.getJobs(['waiting'])).map((j) => `${j.data.item.guid}:${j.data.item.title}`);
-    expect(guids.sort()).toEqual(['a:Rule A', 'b:Rule B', 'c:Rule C', 'c:Rule C, corrected', 'd:Rule D']);
+    expect(await waitingItems()).toEqual(['a:Rule A', 'b:Rule B', 'c:Rule C', 'c:Rule C, corrected', 'd:Rule D']);
     const health = await state.get('plain');
     expect(health).toMatchObject({ itemsSeen: 3, errorCount: 0, lastStatus: 'fetched' });
     expect(health.lastSuccessAt).toBeDefined();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { contentHash, documentId, RawItem } from '@radar/core';
 import { decodeFeed, diffPage, isMeaningfulChange, pageText, parseSourceBody, SourceParseError } from '@radar/crawl';
-import { JobName, JobQueue, PermanentJobError, RescheduleJobError } from '@radar/queue';
+import { INGEST_BATCH_MAX_ITEMS, JobName, JobQueue, PermanentJobError, RescheduleJobError } from '@radar/queue';
 import { CrawlState, nextInterval, Source, SourceRegistry, SourceStateStore } from '@radar/sources';
 import { MetricsStore } from '@radar/metrics';
 import { SearchIndex } from '@radar/search';
@@ -48,8 +48,9 @@ export class CrawlService {
   }
 
   /**
-   * Fetches one source (following API pagination up to the source's maxPages) and enqueues each
-   * new or changed item to `ingest` under a deterministic id. Items this source already produced
+   * Fetches one source (following API pagination up to the source's maxPages) and enqueues its
+   * new or changed items to `ingest` in batches (at most INGEST_BATCH_MAX_ITEMS each), under ids
+   * derived from the items they carry. Items this source already produced
    * with the same content are not enqueued again; after a Redis flush they are, once, and the
    * classifier's durable content-hash check makes that harmless. Transient failures throw (the job
    * retries); a source's own failures are recorded with a back-off and end the job.
@@ -106,9 +107,14 @@ export class CrawlService {
     const fresh = new Set(await this.state.unseen(source.id, keys));
     const toEnqueue = items.filter((_, i) => fresh.has(keys[i]));
     const needsArticle = (item: RawItem) => source.fetchFullText && !item.body;
+    const ready = toEnqueue.filter((item) => !needsArticle(item));
+    const batches: RawItem[][] = [];
+    for (let i = 0; i < ready.length; i += INGEST_BATCH_MAX_ITEMS) {
+      batches.push(ready.slice(i, i + INGEST_BATCH_MAX_ITEMS));
+    }
     await this.queue.enqueueMany(
-      JobName.IngestItem,
-      toEnqueue.filter((item) => !needsArticle(item)).map((item) => ({ item, sourceName: source.name })),
+      JobName.IngestBatch,
+      batches.map((items) => ({ items, sourceName: source.name })),
     );
     await this.queue.enqueueMany(
       JobName.FetchArticle,

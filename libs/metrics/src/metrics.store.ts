@@ -38,12 +38,13 @@ export class MetricsStore implements OnModuleDestroy {
     await this.redis.hincrbyfloat(this.key, field, by).catch(() => undefined);
   }
 
-  async observe(name: DurationName, seconds: number): Promise<void> {
-    if (!Number.isFinite(seconds) || seconds < 0) return;
+  /** Records `count` observations (default one) whose durations add up to `seconds`. */
+  async observe(name: DurationName, seconds: number, count = 1): Promise<void> {
+    if (!Number.isFinite(seconds) || seconds < 0 || !Number.isInteger(count) || count < 1) return;
     await this.redis
       .multi()
       .hincrbyfloat(this.key, ['s', name, 'sum'].join(SEP), seconds)
-      .hincrby(this.key, ['s', name, 'count'].join(SEP), 1)
+      .hincrby(this.key, ['s', name, 'count'].join(SEP), count)
       .exec()
       .catch(() => undefined);
   }

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import { contentHash, documentId, type RawItem } from '@radar/core';
+import { contentHash, documentId, stableHash, type RawItem } from '@radar/core';
 
 /**
  * The one place queue and job names appear. Every hop is idempotent: job ids are deterministic,
@@ -18,6 +18,7 @@ export enum JobName {
   CrawlSource = 'crawl-source',
   FetchArticle = 'fetch-article',
   IngestItem = 'ingest-item',
+  IngestBatch = 'ingest-batch',
   MatchDocument = 'match-document',
   SendEmail = 'send-email',
   FlushBatch = 'flush-batch',
@@ -38,6 +39,17 @@ export interface FetchArticlePayload {
 
 export interface IngestItemPayload {
   item: RawItem;
+  sourceName: string;
+}
+/** Most items one `ingest-batch` job carries (one feed's new items, cut into batches of this size). */
+export const INGEST_BATCH_MAX_ITEMS = 100;
+/**
+ * New or changed items of one source, classified and written together (one index transaction or
+ * bulk request). An item that fails inside the batch is handed on as its own `ingest-item` job,
+ * with its own attempts, so one bad item never holds back or re-runs the others.
+ */
+export interface IngestBatchPayload {
+  items: RawItem[];
   sourceName: string;
 }
 
@@ -85,6 +97,7 @@ export interface JobPayloads {
   [JobName.CrawlSource]: CrawlSourcePayload;
   [JobName.FetchArticle]: FetchArticlePayload;
   [JobName.IngestItem]: IngestItemPayload;
+  [JobName.IngestBatch]: IngestBatchPayload;
   [JobName.MatchDocument]: MatchDocumentPayload;
   [JobName.SendEmail]: SendEmailPayload;
   [JobName.FlushBatch]: FlushBatchPayload;
@@ -96,6 +109,7 @@ export interface JobQueues {
   [JobName.CrawlSource]: QueueName.Crawl;
   [JobName.FetchArticle]: QueueName.Crawl;
   [JobName.IngestItem]: QueueName.Ingest;
+  [JobName.IngestBatch]: QueueName.Ingest;
   [JobName.MatchDocument]: QueueName.Match;
   [JobName.SendEmail]: QueueName.Email;
   [JobName.FlushBatch]: QueueName.Match;
@@ -151,6 +165,21 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     jobId: (p) => `ingest.${documentId(p.item.sourceId, p.item.guid)}.${contentHash(p.item)}`,
     schema: z.object({ sourceName: z.string(), item: rawItemSchema }),
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+  },
+  [JobName.IngestBatch]: {
+    queue: QueueName.Ingest,
+    // The same items (ids and content) are the same batch: a retried crawl adds nothing.
+    jobId: (p) =>
+      `ingest-batch.${stableHash(p.items.map((item) => `${documentId(item.sourceId, item.guid)}.${contentHash(item)}`))}`,
+    schema: z.object({ sourceName: z.string(), items: z.array(rawItemSchema).min(1) }),
+    // A completed batch holds up to INGEST_BATCH_MAX_ITEMS items: keep fewer of them than of
+    // single jobs (its id only has to outlive a retried crawl; the index decides after that).
+    options: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: keep.removeOnFail,
+    },
   },
   [JobName.MatchDocument]: {
     queue: QueueName.Match,
