@@ -102,6 +102,7 @@ describeWithBrowser('web app in a browser', () => {
       const results = page.getByRole('region', { name: 'Results' });
       await page.locator('.result-count', { hasText: '3 documents' }).waitFor();
       expect(await results.locator('.hit').count()).toBe(3);
+      await results.getByRole('img', { name: 'Documents per week' }).waitFor();
       // Highlighted snippets and the weekly histogram come with a query with words.
       await page.getByLabel('Search documents').fill('reactors');
       await page.getByRole('button', { name: 'Search', exact: true }).click();

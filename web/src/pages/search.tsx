@@ -355,7 +355,7 @@ export function SearchPage() {
                   'JSON Feed': `/api/search.json${query({ q })}`,
                 }}
               />
-              {data.histogram && data.histogram.length > 1 && (
+              {data.histogram && data.histogram.length > 0 && (
                 <WeeklyHistogram
                   buckets={data.histogram}
                   onPick={(from, to) => runQuery(withPublishedRange(q, from, to))}
