@@ -104,6 +104,8 @@ export type BulkUpsertItem =
 export interface SubscriptionFilter {
   email?: string;
   status?: SubscriptionStatus;
+  /** `webhook`: only subscriptions with a webhook `target`; `email`: only those without. */
+  channel?: 'email' | 'webhook';
 }
 
 export interface AlertFilter {
@@ -191,8 +193,22 @@ export abstract class SearchIndex {
   /** Confirmed subscriptions whose query matches the document. */
   abstract matchSubscriptions(doc: RadarDocument): Promise<Subscription[]>;
 
-  /** Insert or update an alert by id; keeps `createdAt` and `state` of an existing one. */
+  /**
+   * Insert or update an alert by id; keeps `createdAt` and `state` of an existing one. `sources`
+   * and `sourceIds` are merged into the stored lists (a source is never dropped). An alert whose
+   * `documentId` is neither the stored one nor the alert id (a near-duplicate from another
+   * source) only adds its source: title, URL, tags and version stay those of the alert's document.
+   */
   abstract upsertAlert(alert: Alert): Promise<UpsertOutcome>;
+  /**
+   * Near-duplicate collapse (see `collapseKeys` in @radar/core): atomically, and safely when
+   * several notifier workers claim overlapping keys at once, finds the alert id the keys already
+   * belong to and claims the free keys for it. `keys[0]` is the document's own key: when it is
+   * claimed, its alert wins (a document stays with the alert it joined); otherwise the earliest
+   * claim among the others; when no key is claimed, every key is claimed for `alertId`.
+   * Returns the alert id the document reports to.
+   */
+  abstract claimAlertKeys(alertId: string, keys: readonly string[]): Promise<string>;
   abstract getAlert(id: string): Promise<Alert | null>;
   abstract listAlerts(filter: AlertFilter): Promise<AlertPage>;
   /**

@@ -1248,5 +1248,153 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
         expect(await index.getDelivery(delivery.id)).toEqual(delivery);
       });
     });
+
+    describe('webhook subscriptions', () => {
+      it('are stored with their target and secret, and listed apart from email subscriptions', async () => {
+        const hook = makeSubscription({
+          id: 'wh-1',
+          query: 'reactor',
+          email: '',
+          target: { kind: 'webhook', url: 'https://hooks.example.com/radar', format: 'slack' },
+          webhookSecret: 's'.repeat(43),
+          createdBy: 'policy-key',
+        });
+        await index.saveSubscription(makeSubscription({ id: 'em-1', query: 'reactor' }));
+        await index.saveSubscription(hook);
+        expect(await index.getSubscription('wh-1')).toEqual(hook);
+        expect((await index.listSubscriptions({ channel: 'webhook' })).map((s) => s.id)).toEqual(['wh-1']);
+        expect((await index.listSubscriptions({ channel: 'email' })).map((s) => s.id)).toEqual(['em-1']);
+        expect((await index.matchSubscriptions(corpusDoc('nrc-spent-fuel'))).map((s) => s.id)).toEqual([
+          'em-1',
+          'wh-1',
+        ]);
+        const failed = {
+          ...hook,
+          status: 'bounced' as const,
+          lastFailure: { at: 't', deliveryId: 'd', message: 'gone' },
+        };
+        await index.saveSubscription(failed);
+        expect(await index.listSubscriptions({ channel: 'webhook', status: 'bounced' })).toEqual([failed]);
+      });
+    });
+
+    describe('near-duplicate collapse', () => {
+      it('claims free keys; a later claim sharing any key gets the first alert id and claims its own keys for it', async () => {
+        expect(await index.claimAlertKeys('doc-a', ['doc:doc-a', 'url:agency.gov/rule', 'fr:2026-00123'])).toBe(
+          'doc-a',
+        );
+        expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:other.gov/story', 'fr:2026-00123'])).toBe(
+          'doc-a',
+        );
+        // doc-b's URL now belongs to doc-a's alert too.
+        expect(await index.claimAlertKeys('doc-c', ['doc:doc-c', 'url:other.gov/story'])).toBe('doc-a');
+        expect(await index.claimAlertKeys('doc-d', ['doc:doc-d', 'url:unrelated.gov/x'])).toBe('doc-d');
+        // Claiming again is stable.
+        expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:other.gov/story', 'fr:2026-00123'])).toBe(
+          'doc-a',
+        );
+        expect(await index.claimAlertKeys('x', [])).toBe('x');
+      });
+
+      it("a document stays with the alert it joined, even when its new version's keys belong elsewhere", async () => {
+        expect(await index.claimAlertKeys('doc-a', ['doc:doc-a', 'url:a.gov/1'])).toBe('doc-a');
+        expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:b.gov/2'])).toBe('doc-b');
+        expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:a.gov/1', 'url:b.gov/3'])).toBe('doc-b');
+        // The free key went to doc-b's alert; the taken one stayed doc-a's.
+        expect(await index.claimAlertKeys('doc-e', ['doc:doc-e', 'url:b.gov/3'])).toBe('doc-b');
+        expect(await index.claimAlertKeys('doc-f', ['doc:doc-f', 'url:a.gov/1'])).toBe('doc-a');
+      });
+
+      it('when keys point to several alerts, the earliest claim wins', async () => {
+        await index.claimAlertKeys('first', ['doc:first', 'url:one.gov']);
+        await index.claimAlertKeys('second', ['doc:second', 'url:two.gov']);
+        expect(await index.claimAlertKeys('third', ['doc:third', 'url:two.gov', 'url:one.gov'])).toBe('first');
+      });
+
+      it('concurrent claims of overlapping keys agree on one alert', async () => {
+        for (let round = 0; round < 5; round++) {
+          const shared = `url:shared.gov/${round}`;
+          const results = await Promise.all(
+            ['p', 'q', 'r'].map((n) =>
+              index.claimAlertKeys(`${n}${round}`, [`doc:${n}${round}`, `url:${n}.gov/${round}`, shared]),
+            ),
+          );
+          expect(new Set(results).size).toBe(1);
+        }
+      });
+
+      it('upsertAlert: a duplicate adds its source, keeps the content; the own document updates it', async () => {
+        const source = (documentId: string, sourceId: string) => ({
+          documentId,
+          sourceId,
+          sourceName: `Source ${sourceId}`,
+          url: `https://${sourceId}.example.gov/${documentId}`,
+          title: `Title from ${sourceId}`,
+          addedAt: '2026-01-10T00:00:00.000Z',
+        });
+        const first = makeAlert({
+          id: 'doc-a',
+          createdAt: '2026-01-10T00:00:00.000Z',
+          title: 'NRC final rule',
+          sourceIds: ['fr-api'],
+          sources: [source('doc-a', 'fr-api')],
+        });
+        expect(await index.upsertAlert(first)).toBe('created');
+        const duplicate = makeAlert({
+          id: 'doc-a',
+          documentId: 'doc-b',
+          createdAt: '2026-01-11T00:00:00.000Z',
+          title: 'NRC finalizes rule (agency press release)',
+          url: 'https://nrc.example.gov/press',
+          priority: 'low',
+          sourceIds: ['nrc-press'],
+          sources: [{ ...source('doc-b', 'nrc-press'), addedAt: '2026-01-11T00:00:00.000Z' }],
+        });
+        expect(await index.upsertAlert(duplicate)).toBe('updated');
+        const merged = await index.getAlert('doc-a');
+        expect(merged).toMatchObject({
+          documentId: 'doc-a',
+          title: 'NRC final rule',
+          priority: 'medium',
+          createdAt: first.createdAt,
+          sourceIds: ['fr-api', 'nrc-press'],
+        });
+        expect(merged?.sources?.map((s) => s.documentId)).toEqual(['doc-a', 'doc-b']);
+        expect(await index.upsertAlert(duplicate)).toBe('unchanged');
+
+        // The alert's own document changes: content follows it, both sources stay.
+        const v2 = {
+          ...first,
+          documentVersion: 2,
+          title: 'NRC final rule (corrected)',
+          updatedAt: '2026-01-12T00:00:00.000Z',
+        };
+        expect(await index.upsertAlert(v2)).toBe('updated');
+        const after = await index.getAlert('doc-a');
+        expect(after).toMatchObject({ title: 'NRC final rule (corrected)', documentVersion: 2 });
+        expect(after?.sources?.map((s) => s.documentId)).toEqual(['doc-a', 'doc-b']);
+        expect(after?.sources?.[0]?.addedAt).toBe('2026-01-10T00:00:00.000Z');
+        // A retried match of the older version does not roll it back.
+        expect(await index.upsertAlert(first)).toBe('unchanged');
+        expect((await index.getAlert('doc-a'))?.documentVersion).toBe(2);
+      });
+
+      it('upsertAlert: the named document outranks a duplicate that wrote first', async () => {
+        const dup = makeAlert({
+          id: 'doc-a',
+          documentId: 'doc-b',
+          createdAt: '2026-01-10T00:00:00.000Z',
+          title: 'Dup',
+        });
+        const own = makeAlert({ id: 'doc-a', createdAt: '2026-01-10T00:00:01.000Z', title: 'Own' });
+        expect(await index.upsertAlert(dup)).toBe('created');
+        expect(await index.upsertAlert(own)).toBe('updated');
+        expect(await index.getAlert('doc-a')).toMatchObject({
+          documentId: 'doc-a',
+          title: 'Own',
+          createdAt: dup.createdAt,
+        });
+      });
+    });
   });
 }

@@ -8,7 +8,12 @@ import { parseQuery } from '@radar/core';
 import { corpusDoc, makeSubscription } from '../conformance/corpus';
 import { bulkWrite, chunkOperations, type BulkOperation } from './bulk';
 import { compileQuery } from './dsl-compiler';
-import { ElasticsearchSearchIndex, isRelativeQuery, searchableFields } from './elasticsearch-search-index.adapter';
+import {
+  alertKeyDocId,
+  ElasticsearchSearchIndex,
+  isRelativeQuery,
+  searchableFields,
+} from './elasticsearch-search-index.adapter';
 
 interface Call {
   method: string;
@@ -98,6 +103,7 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       '/pr-deliveries',
       '/pr-feedback',
       '/pr-document-versions',
+      '/pr-alert-keys',
     ]);
     expect(created[0].body).toEqual({
       aliases: { 'pr-documents-read': {}, 'pr-documents-write': { is_write_index: true } },
@@ -563,6 +569,132 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
           ],
         },
       },
+    });
+  });
+
+  it('init adds the webhook target field to a subscriptions index created before it', async () => {
+    const { mock, calls, index } = setup();
+    route(mock, calls, 'PUT', '/_index_template/:name', () => ({ acknowledged: true }));
+    route(mock, calls, 'HEAD', '/_alias/:name', () => '');
+    route(mock, calls, 'HEAD', '/:index', () => '');
+    route(mock, calls, 'PUT', '/:index/_mapping', () => ({ acknowledged: true }));
+    await index.init();
+    const mapping = calls.find((c) => c.path === '/pr-subscriptions/_mapping');
+    expect(mapping?.body).toEqual({
+      properties: {
+        subscription: {
+          type: 'object',
+          dynamic: false,
+          properties: { target: { type: 'object', properties: { kind: { type: 'keyword' } } } },
+        },
+      },
+    });
+  });
+
+  it('lists webhook subscriptions by target kind, email ones by its absence', async () => {
+    const { mock, calls, index } = setup();
+    route(mock, calls, 'POST', '/:index/_search', () => ({ ...emptySearch, hits: { hits: [] } }));
+    await index.listSubscriptions({ channel: 'webhook', status: 'confirmed' });
+    await index.listSubscriptions({ channel: 'email' });
+    expect((calls[0].body as { query: unknown }).query).toEqual({
+      bool: {
+        filter: [{ term: { 'subscription.status': 'confirmed' } }, { term: { 'subscription.target.kind': 'webhook' } }],
+      },
+    });
+    expect((calls[1].body as { query: unknown }).query).toEqual({
+      bool: { filter: [{ bool: { must_not: [{ exists: { field: 'subscription.target.kind' } }] } }] },
+    });
+  });
+
+  describe('claimAlertKeys', () => {
+    let conflicts = 0;
+    /**
+     * The alert-keys index as a tiny in-memory Elasticsearch: realtime mget, create (409 when
+     * taken), if_seq_no. Each request is a separate await, so concurrent claims interleave.
+     */
+    function keyStore(mock: Mock, calls: Call[]) {
+      const docs = new Map<string, { source: Record<string, unknown>; seqNo: number }>();
+      conflicts = 0;
+      let seq = 0;
+      route(mock, calls, 'POST', '/:index/_mget', (p) => {
+        const ids = (p.body as { ids: string[] }).ids;
+        return {
+          docs: ids.map((id) => {
+            const d = docs.get(id);
+            return d ? { _id: id, found: true, _source: d.source, _seq_no: d.seqNo } : { _id: id, found: false };
+          }),
+        };
+      });
+      route(mock, calls, ['PUT', 'POST'], '/:index/_doc/:id', (p) => {
+        const id = p.path.split('/').pop()!;
+        const q = p.querystring ?? {};
+        const existing = docs.get(id);
+        if (q.op_type === 'create' && existing) {
+          conflicts++;
+          return responseError(409, 'version_conflict_engine_exception');
+        }
+        if (q.if_seq_no !== undefined && (!existing || String(existing.seqNo) !== String(q.if_seq_no))) {
+          return responseError(409, 'version_conflict_engine_exception');
+        }
+        docs.set(id, { source: p.body as Record<string, unknown>, seqNo: ++seq });
+        return { _id: id, result: existing ? 'updated' : 'created', _seq_no: seq, _primary_term: 1 };
+      });
+      return docs;
+    }
+
+    it('reads every key at once, creates free identity keys in sorted order, then the document key', async () => {
+      const { mock, calls, index } = setup();
+      keyStore(mock, calls);
+      expect(await index.claimAlertKeys('doc-a', ['doc:doc-a', 'url:b.gov/x', 'fr:2026-00123'])).toBe('doc-a');
+      expect(calls[0]).toMatchObject({ method: 'POST', path: '/pr-alert-keys/_mget' });
+      expect(calls[0].body).toEqual({ ids: ['doc:doc-a', 'fr:2026-00123', 'url:b.gov/x'].map(alertKeyDocId) });
+      const writes = calls.slice(1).map((c) => [(c.body as { key: string }).key, c.querystring?.op_type]);
+      expect(writes).toEqual([
+        ['fr:2026-00123', 'create'],
+        ['url:b.gov/x', 'create'],
+        ['doc:doc-a', 'create'],
+      ]);
+      expect(calls[1].body).toMatchObject({ alertId: 'doc-a', claimedAt: expect.any(String) });
+
+      calls.length = 0;
+      expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:c.gov/y', 'fr:2026-00123'])).toBe('doc-a');
+      expect(
+        calls
+          .slice(1)
+          .map((c) => [(c.body as { key: string; alertId: string }).key, (c.body as { alertId: string }).alertId]),
+      ).toEqual([
+        ['url:c.gov/y', 'doc-a'],
+        ['doc:doc-b', 'doc-a'],
+      ]);
+      // An attached document: one read, nothing written.
+      calls.length = 0;
+      expect(await index.claimAlertKeys('doc-b', ['doc:doc-b', 'url:c.gov/y', 'fr:2026-00123'])).toBe('doc-a');
+      expect(calls.map((c) => c.path)).toEqual(['/pr-alert-keys/_mget']);
+    });
+
+    it('names claims by a hash of the key (keys hold slashes and any script)', () => {
+      expect(alertKeyDocId('url:a.gov/x')).toMatch(/^k-[0-9a-f]{64}$/);
+      expect(alertKeyDocId(`title:${'é'.repeat(300)}`)).toMatch(/^k-[0-9a-f]{64}$/);
+      expect(alertKeyDocId('url:a.gov/x')).not.toBe(alertKeyDocId('url:a.gov/y'));
+    });
+
+    it('concurrent documents with overlapping keys settle on one alert; the loser re-points its own claims', async () => {
+      let contended = 0;
+      for (let round = 0; round < 20; round++) {
+        const { mock, calls, index } = setup();
+        const docs = keyStore(mock, calls);
+        const results = await Promise.all([
+          index.claimAlertKeys('a', ['doc:a', 'url:a.gov', 'url:z.gov']),
+          index.claimAlertKeys('b', ['doc:b', 'url:b.gov', 'url:z.gov']),
+          index.claimAlertKeys('c', ['doc:c', 'url:z.gov']),
+        ]);
+        expect(new Set(results).size).toBe(1);
+        const owners = new Set([...docs.values()].map((d) => d.source.alertId));
+        expect(owners).toEqual(new Set([results[0]]));
+        expect(docs.size).toBe(6);
+        contended += conflicts;
+      }
+      expect(contended).toBeGreaterThan(0); // the races really happened
     });
   });
 

@@ -20,6 +20,7 @@
  *   memory by the shared evaluator.
  * - Alerts and deliveries have their own indices; alert updates use optimistic concurrency.
  */
+import { createHash } from 'node:crypto';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import {
   parseQuery,
@@ -58,6 +59,7 @@ import { buildSnippet, SNIPPET_LENGTH } from '../sqlite/snippet';
 import { bulkWrite, type BulkItemResult, type BulkOperation, type BulkOptions } from './bulk';
 import { compileQuery, MATCH_NONE, rankingQuery, searchQuery } from './dsl-compiler';
 import {
+  alertKeysIndex,
   alertsIndex,
   documentVersionsIndex,
   deliveriesIndex,
@@ -67,6 +69,7 @@ import {
   indexNames,
   subscriptionsIndex,
   KEYWORD_INDEX_FIELD,
+  SUBSCRIPTION_TARGET_FIELDS,
   type IndexNames,
 } from './mappings';
 
@@ -182,6 +185,15 @@ export function documentVersionId(documentId: string, version: number): string {
   return `${documentId}.v${version}`;
 }
 
+/**
+ * The id of a collapse key's claim: a hash of the key (keys hold URLs and titles: slashes,
+ * any script, up to hundreds of bytes; an id is at most 512 bytes and travels in the path).
+ * The key itself is in the claim's source.
+ */
+export function alertKeyDocId(key: string): string {
+  return `k-${createHash('sha256').update(key).digest('hex')}`;
+}
+
 export class ElasticsearchSearchIndex extends SearchIndex {
   readonly client: Client;
   readonly names: IndexNames;
@@ -207,19 +219,29 @@ export class ElasticsearchSearchIndex extends SearchIndex {
         aliases: { [this.names.documentsRead]: {}, [this.names.documentsWrite]: { is_write_index: true } },
       });
     }
-    await this.createIfMissing(subscriptionsIndex(this.names));
+    if (!(await this.createIfMissing(subscriptionsIndex(this.names)))) {
+      // An index created before webhook subscriptions: add the field (adding one is allowed).
+      await this.client.indices.putMapping({
+        index: this.names.subscriptions,
+        properties: { subscription: { type: 'object', dynamic: false, properties: SUBSCRIPTION_TARGET_FIELDS } },
+      });
+    }
     await this.createIfMissing(alertsIndex(this.names));
     await this.createIfMissing(deliveriesIndex(this.names));
     await this.createIfMissing(feedbackIndex(this.names));
     await this.createIfMissing(documentVersionsIndex(this.names));
+    await this.createIfMissing(alertKeysIndex(this.names));
   }
 
-  private async createIfMissing(req: estypes.IndicesCreateRequest): Promise<void> {
-    if (await this.client.indices.exists({ index: req.index })) return;
+  /** True when this call created the index. */
+  private async createIfMissing(req: estypes.IndicesCreateRequest): Promise<boolean> {
+    if (await this.client.indices.exists({ index: req.index })) return false;
     try {
       await this.client.indices.create(req);
+      return true;
     } catch (err) {
       if (errorType(err) !== 'resource_already_exists_exception') throw err;
+      return false;
     }
   }
 
@@ -231,7 +253,14 @@ export class ElasticsearchSearchIndex extends SearchIndex {
   async deleteEverything(): Promise<void> {
     await this.client.indices.delete({ index: this.names.documentVersions, ignore_unavailable: true });
     const versions = await this.documentIndices();
-    const all = [...versions, this.names.subscriptions, this.names.alerts, this.names.deliveries, this.names.feedback];
+    const all = [
+      ...versions,
+      this.names.subscriptions,
+      this.names.alerts,
+      this.names.deliveries,
+      this.names.feedback,
+      this.names.alertKeys,
+    ];
     await this.client.indices.delete({ index: all, ignore_unavailable: true });
     try {
       await this.client.indices.deleteIndexTemplate({ name: this.names.documentsTemplate });
@@ -721,6 +750,10 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     const conds: estypes.QueryDslQueryContainer[] = [];
     if (filter.email !== undefined) conds.push({ term: { 'subscription.email': filter.email } });
     if (filter.status !== undefined) conds.push({ term: { 'subscription.status': filter.status } });
+    if (filter.channel === 'webhook') conds.push({ term: { 'subscription.target.kind': 'webhook' } });
+    if (filter.channel === 'email') {
+      conds.push({ bool: { must_not: [{ exists: { field: 'subscription.target.kind' } }] } });
+    }
     return this.allSubscriptions({ bool: { filter: conds } }, [
       { 'subscription.createdAt': 'asc' },
       { 'subscription.id': 'asc' },
@@ -806,6 +839,106 @@ export class ElasticsearchSearchIndex extends SearchIndex {
         if (statusOf(err) !== 409 || attempt >= 5) throw err;
       }
     }
+  }
+
+  /**
+   * Claims are documents in the alert-keys index, created with `op_type: create` (the first
+   * claim of a key wins; realtime `mget` sees claims without a refresh). Elasticsearch has no
+   * multi-document transaction, so:
+   * - a document already attached (its own key `keys[0]` claimed) returns that alert at once;
+   * - otherwise the other keys are created one at a time in sorted order: two workers whose
+   *   documents share keys contend first on the smallest shared key, and the loser (a 409) reads
+   *   again and adopts the winner's alert, re-pointing the keys it had just created for its own
+   *   candidate (no one else can hold those yet: they are its document's keys below the shared
+   *   one). The document's own key is claimed last, once the alert is settled.
+   * A race of three or more documents with partly overlapping keys can still end in two alerts
+   * (never in a lost alert, nor in two emails for one alert).
+   */
+  override async claimAlertKeys(alertId: string, keys: readonly string[]): Promise<string> {
+    if (keys.length === 0) return alertId;
+    const [own, ...rest] = keys;
+    const identity = [...new Set(rest)].filter((k) => k !== own).sort();
+    const created = new Map<string, { seqNo: number; primaryTerm: number }>();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const found = await this.readAlertKeys([own!, ...identity]);
+      const attached = found.get(own!);
+      if (attached) {
+        await this.createAlertKeys(
+          identity.filter((k) => !found.has(k)),
+          attached.alertId,
+          true,
+        );
+        return attached.alertId;
+      }
+      // Claims made by another worker outrank the ones this call just made for its candidate.
+      const foreign = [...found.entries()]
+        .filter(([k]) => !created.has(k))
+        .map(([, v]) => v)
+        .sort((a, b) => a.claimedAt.localeCompare(b.claimedAt) || a.alertId.localeCompare(b.alertId));
+      const winner = foreign[0]?.alertId ?? alertId;
+      for (const [key, version] of created) {
+        if (found.get(key)?.alertId === winner) continue;
+        const res = await this.client.index({
+          index: this.names.alertKeys,
+          id: alertKeyDocId(key),
+          document: { key, alertId: winner, claimedAt: new Date().toISOString() },
+          if_seq_no: version.seqNo,
+          if_primary_term: version.primaryTerm,
+        });
+        created.set(key, { seqNo: res._seq_no ?? 0, primaryTerm: res._primary_term ?? 1 });
+      }
+      const conflict = await this.createAlertKeys(
+        identity.filter((k) => !found.has(k)),
+        winner,
+        false,
+        created,
+      );
+      if (conflict) continue;
+      await this.createAlertKeys([own!], winner, true);
+      return winner;
+    }
+    throw new Error(`could not settle the alert of collapse keys ${keys.join(', ')} after 8 rounds`);
+  }
+
+  private async readAlertKeys(keys: readonly string[]): Promise<Map<string, { alertId: string; claimedAt: string }>> {
+    const res = await this.client.mget<{ key: string; alertId: string; claimedAt: string }>({
+      index: this.names.alertKeys,
+      ids: keys.map(alertKeyDocId),
+    });
+    const out = new Map<string, { alertId: string; claimedAt: string }>();
+    res.docs.forEach((d, i) => {
+      if ('found' in d && d.found && d._source) {
+        out.set(keys[i]!, { alertId: d._source.alertId, claimedAt: d._source.claimedAt });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Creates claims one by one, in order; stops at the first key another worker holds and returns
+   * true (unless `ignoreConflicts`). Records each created claim's version in `created`.
+   */
+  private async createAlertKeys(
+    keys: readonly string[],
+    alertId: string,
+    ignoreConflicts: boolean,
+    created?: Map<string, { seqNo: number; primaryTerm: number }>,
+  ): Promise<boolean> {
+    for (const key of keys) {
+      try {
+        const res = await this.client.index({
+          index: this.names.alertKeys,
+          id: alertKeyDocId(key),
+          document: { key, alertId, claimedAt: new Date().toISOString() },
+          op_type: 'create',
+        });
+        created?.set(key, { seqNo: res._seq_no ?? 0, primaryTerm: res._primary_term ?? 1 });
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+        if (!ignoreConflicts) return true;
+      }
+    }
+    return false;
   }
 
   override async setAlertState(id: string, state: AlertState, by?: string): Promise<Alert | null> {

@@ -26,6 +26,8 @@ export interface IndexNames {
   alerts: string;
   deliveries: string;
   feedback: string;
+  /** Near-duplicate collapse keys, one document per key (see `claimAlertKeys`). */
+  alertKeys: string;
   documentsVersion(n: number): string;
 }
 
@@ -46,6 +48,7 @@ export function indexNames(prefix: string): IndexNames {
     alerts: `${prefix}-alerts`,
     deliveries: `${prefix}-deliveries`,
     feedback: `${prefix}-feedback`,
+    alertKeys: `${prefix}-alert-keys`,
     documentsVersion: (n) => `${prefix}-documents-v${n}`,
   };
 }
@@ -152,6 +155,11 @@ export function documentsTemplate(names: IndexNames): estypes.IndicesPutIndexTem
   };
 }
 
+/** `subscription.target.kind`, to list webhook subscriptions (also put on indices created before it). */
+export const SUBSCRIPTION_TARGET_FIELDS: Record<string, estypes.MappingProperty> = {
+  target: { type: 'object', properties: { kind: { type: 'keyword' } } },
+};
+
 export function subscriptionsIndex(names: IndexNames): estypes.IndicesCreateRequest {
   const kw: estypes.MappingProperty = { type: 'keyword' };
   return {
@@ -175,6 +183,7 @@ export function subscriptionsIndex(names: IndexNames): estypes.IndicesCreateRequ
             confirmToken: kw,
             unsubscribeToken: kw,
             createdAt: kw,
+            ...SUBSCRIPTION_TARGET_FIELDS,
           },
         },
       },
@@ -218,6 +227,21 @@ export function feedbackIndex(names: IndexNames): estypes.IndicesCreateRequest {
         kind: { type: 'keyword' },
         label: { type: 'keyword' },
         createdAt: { type: 'date' },
+      },
+    },
+  };
+}
+
+/** One document per collapse key, id = a hash of the key: created once (the first claim wins), re-pointed only by its creator. */
+export function alertKeysIndex(names: IndexNames): estypes.IndicesCreateRequest {
+  return {
+    index: names.alertKeys,
+    mappings: {
+      dynamic: false,
+      properties: {
+        key: { type: 'keyword' },
+        alertId: { type: 'keyword' },
+        claimedAt: { type: 'date' },
       },
     },
   };

@@ -147,7 +147,21 @@ CREATE TABLE document_versions (
 );
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+/**
+ * v5: near-duplicate collapse. Each collapse key (see `collapseKeys`) belongs to the alert that
+ * claimed it first; the rowid orders claims (the earliest wins when a document's keys point to
+ * several alerts).
+ */
+const V5 = `
+CREATE TABLE alert_keys (
+  key TEXT PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  claimed_at TEXT NOT NULL
+);
+CREATE INDEX alert_keys_alert ON alert_keys (alert_id);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -778,6 +778,9 @@ export class SqliteSearchIndex extends SearchIndex {
       conds.push('status = ?');
       params.push(filter.status);
     }
+    if (filter.channel !== undefined) {
+      conds.push(`json_extract(json, '$.target.kind') IS ${filter.channel === 'webhook' ? "'webhook'" : 'NULL'}`);
+    }
     const rows = this.stmt(
       `SELECT json FROM subscriptions WHERE ${conds.length > 0 ? conds.join(' AND ') : '1'} ORDER BY created_at, id`,
     ).all(...params) as { json: string }[];
@@ -841,6 +844,25 @@ export class SqliteSearchIndex extends SearchIndex {
       return row ? 'updated' : 'created';
     });
     return write.immediate();
+  }
+
+  override async claimAlertKeys(alertId: string, keys: readonly string[]): Promise<string> {
+    if (keys.length === 0) return alertId;
+    // One immediate transaction: two workers claiming overlapping keys are serialised, and the
+    // second sees the first's claims.
+    const claim = this.conn().transaction((): string => {
+      const read = this.stmt('SELECT alert_id, rowid AS seq FROM alert_keys WHERE key = ?');
+      const found = keys.map((k) => read.get(k) as { alert_id: string; seq: number } | undefined);
+      const earliest = found
+        .filter((f): f is { alert_id: string; seq: number } => f !== undefined)
+        .sort((a, b) => a.seq - b.seq)[0];
+      const winner = found[0]?.alert_id ?? earliest?.alert_id ?? alertId;
+      const insert = this.stmt('INSERT OR IGNORE INTO alert_keys (key, alert_id, claimed_at) VALUES (?, ?, ?)');
+      const now = new Date().toISOString();
+      for (const key of keys) insert.run(key, winner, now);
+      return winner;
+    });
+    return claim.immediate();
   }
 
   override async setAlertState(id: string, state: AlertState, by?: string): Promise<Alert | null> {
