@@ -12,7 +12,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@radar/(core|classify|search|queue|config|mail|sources|testing|runtime|crawl|metrics|net)$':
+  '^@radar/(core|classify|search|queue|config|mail|sources|testing|runtime|crawl|metrics|net|webhooks)$':
     '<rootDir>/libs/$1/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };

@@ -198,7 +198,7 @@ describe('HTTP surface: OpenAPI, headers, CORS, admin dashboard', () => {
     const queues = await fetch(`${api}/admin/queues/api/queues`, { headers: { cookie } });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['crawl', 'email', 'ingest', 'match']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['crawl', 'email', 'ingest', 'match', 'webhook']);
   });
 
   it('does not serve the dashboard at all without ADMIN_TOKEN', async () => {

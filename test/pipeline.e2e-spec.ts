@@ -166,7 +166,15 @@ describe('pipeline, end to end', () => {
     await pollUntil(drained, Boolean, { what: 'queues drained' });
     expect((await getJson('/api/search?q=')).body.total).toBe(2);
     expect((await getJson('/api/alerts')).body.alerts).toHaveLength(1);
-    expect(smtp.to(subscriber)).toHaveLength(2);
+    // The subscriber already alerted hears of the real change once: a "Changed" email with the diff.
+    const mails = await pollUntil(
+      () => smtp.to(subscriber),
+      (m) => m.length === 3,
+      { what: 'the changed email' },
+    );
+    expect(mails[2]!.subject).toContain(`Changed: ${RULE.title}`);
+    expect(mails[2]!.text).toContain(`+ ${changed.description}`);
+    expect(mails[2]!.text).toContain(`- ${RULE.description}`);
   });
 
   it('exposes Prometheus metrics for the whole pipeline', async () => {
@@ -178,7 +186,7 @@ describe('pipeline, end to end', () => {
     expect(text).toMatch(/^radar_queue_jobs\{queue="ingest",state="waiting"\} 0$/m);
     expect(text).toMatch(/^radar_crawl_outcomes_total\{status="fetched"\} [1-9]/m);
     expect(text).toMatch(/^radar_documents_ingested_total\{outcome="created"\} 2$/m);
-    expect(text).toMatch(/^radar_emails_total\{outcome="sent"\} 2$/m);
+    expect(text).toMatch(/^radar_emails_total\{outcome="sent"\} 3$/m); // confirmation, alert, change
     expect(text).toMatch(/^radar_alerts_total\{outcome="created"\} 1$/m);
     expect(text).toMatch(/^radar_classification_seconds_count [1-9]/m);
     expect(text).toMatch(/^radar_alert_latency_seconds_count 1$/m);

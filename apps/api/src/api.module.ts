@@ -4,6 +4,7 @@ import { MailModule } from '@radar/mail';
 import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
 import { SourcesModule } from '@radar/sources';
+import { WebhookModule } from '@radar/webhooks';
 import { FeedbackController } from './feedback.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health.controller';
@@ -18,10 +19,12 @@ import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { WebController } from './web.controller';
+import { WebhookSubscriptionService } from './webhook-subscription.service';
+import { WebhooksController } from './webhooks.controller';
 
 /** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
 @Module({
-  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule, InsightsModule],
+  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule, InsightsModule, WebhookModule],
   controllers: [
     SearchController,
     FeedbackController,
@@ -32,7 +35,13 @@ import { WebController } from './web.controller';
     OutboxController,
     WebController,
     FeedsController,
+    WebhooksController,
   ],
-  providers: [SubscriptionService, SubscriptionRateLimiter, { provide: APP_FILTER, useClass: ClientInputErrorFilter }],
+  providers: [
+    SubscriptionService,
+    WebhookSubscriptionService,
+    SubscriptionRateLimiter,
+    { provide: APP_FILTER, useClass: ClientInputErrorFilter },
+  ],
 })
 export class ApiModule {}

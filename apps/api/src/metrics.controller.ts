@@ -10,6 +10,7 @@ const HELP: Record<string, string> = {
     'Crawls of a source by outcome (fetched, not-modified, unchanged, skipped, error, rescheduled).',
   radar_documents_ingested_total: 'Items written to the index by outcome (created, updated, unchanged).',
   radar_emails_total: 'Emails by outcome (sent, failed and retried, refused for good).',
+  radar_webhooks_total: 'Webhook posts by outcome (sent, failed and retried, refused for good).',
   radar_alerts_total: 'Alert upserts by outcome (created, updated, unchanged).',
   radar_classification_seconds: 'Time to classify one document.',
   radar_alert_latency_seconds: 'From a document being fetched to its alert being created.',

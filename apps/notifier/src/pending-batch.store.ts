@@ -72,6 +72,21 @@ export class PendingBatchStore implements OnModuleDestroy {
     return { status: status as 'added' | 'already-batched', windowStart: Number(start) };
   }
 
+  /**
+   * Whether the alert was ever batched for the subscription, and whether that window is closed
+   * (its flush has read or is reading its alerts). Null when never batched.
+   */
+  async batchedWindow(
+    subscriptionId: string,
+    alertId: string,
+  ): Promise<{ windowStart: number; closed: boolean } | null> {
+    const start = await this.redis.hget(this.keys(subscriptionId, 0).batched, alertId);
+    if (start === null) return null;
+    const windowStart = Number(start);
+    const closed = (await this.redis.exists(this.keys(subscriptionId, windowStart).closed)) === 1;
+    return { windowStart, closed };
+  }
+
   /** Closes the window and returns its alert ids; the same answer however often it is called. */
   async close(subscriptionId: string, windowStart: number): Promise<string[]> {
     const k = this.keys(subscriptionId, windowStart);

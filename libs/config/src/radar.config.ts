@@ -97,6 +97,13 @@ const envSchema = z.object({
     .optional(),
   /** Bearer token for the admin queue dashboard at /admin/queues; unset: the dashboard is not served. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Lets webhook subscriptions target http: URLs and private, loopback or link-local addresses
+   * (a receiver on your own network, tests). Off: https only, public addresses only (SSRF guard).
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORK: bool.default(false),
+  /** Deadline of one webhook POST (connect, headers and body), after which it is retried. */
+  WEBHOOK_TIMEOUT_MS: int(500, 120000).default(10000),
 });
 
 /** Requirements that depend on another key; checked even when other keys are invalid. */
@@ -161,6 +168,9 @@ export class RadarConfig {
   readonly corsOrigins: readonly string[];
   /** Unset: no admin dashboard. */
   readonly adminToken?: string;
+  /** Webhooks may target http: and private addresses (tests, receivers on your own network). */
+  readonly webhookAllowPrivateNetwork: boolean;
+  readonly webhookTimeoutMs: number;
 
   private constructor(env: RadarEnv) {
     this.port = env.PORT;
@@ -195,6 +205,8 @@ export class RadarConfig {
     this.logFormat = env.LOG_FORMAT;
     this.corsOrigins = Object.freeze([...(env.CORS_ORIGINS ?? [])]);
     this.adminToken = env.ADMIN_TOKEN;
+    this.webhookAllowPrivateNetwork = env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
+    this.webhookTimeoutMs = env.WEBHOOK_TIMEOUT_MS;
     Object.freeze(this);
   }
 

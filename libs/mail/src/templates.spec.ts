@@ -2,8 +2,10 @@ import { alertFromDocument, defaultTaxonomy, RadarDocument } from '@radar/core';
 import { signManageToken, verifyManageToken } from './subscription-links';
 import {
   describePreferences,
+  DIFF_LINES_SHOWN,
   escapeHtml,
   renderAlertBatchEmail,
+  renderAlertChangedEmail,
   renderAlertEmail,
   renderConfirmation,
   renderDigestEmail,
@@ -143,6 +145,70 @@ describe('batch and digest templates', () => {
     expect(email.html).not.toContain('<i>x</i>');
     expect(email.html.match(/<li /g)).toHaveLength(11);
     expect(email.text).toContain('You receive this because you subscribed to “sector:nuclear-energy”.');
+  });
+});
+
+describe('changes and near-duplicates', () => {
+  const links = {
+    unsubscribeUrl: 'https://radar.example.org/api/subscriptions/unsubscribe?token=u',
+    manageUrl: 'https://radar.example.org/api/subscriptions/manage?token=m.1.s',
+  };
+  const changed: RadarDocument = {
+    ...doc,
+    version: 3,
+    indexedAt: '2026-11-25T09:05:01.000Z',
+    diff: {
+      added: ['Comments are due by <b>March 15, 2027</b>.', ...Array.from({ length: 25 }, (_, i) => `added ${i}`)],
+      removed: ['Comments are due by January 15, 2027.'],
+    },
+  };
+
+  it('a change email shows the added and removed lines, escaped in HTML, and caps them', () => {
+    const alert = alertFromDocument(changed, '2026-11-25T09:06:00.000Z');
+    const email = renderAlertChangedEmail({
+      alert,
+      change: alert.lastChange!,
+      subscription: { query: '' },
+      taxonomy: defaultTaxonomy(),
+      ...links,
+    });
+    expect(email.subject).toBe('[Policy Radar] HIGH: Changed: Final rule <script>alert(1)</script> on reactors');
+    expect(email.text).toContain('What changed in version 3: 26 line(s) added, 1 removed:');
+    expect(email.text).toContain('+ Comments are due by <b>March 15, 2027</b>.');
+    expect(email.text).toContain('- Comments are due by January 15, 2027.');
+    expect(email.text).toContain(`+ … and ${26 - DIFF_LINES_SHOWN} more line(s)`);
+    expect(email.html).toContain('+ Comments are due by &lt;b&gt;March 15, 2027&lt;/b&gt;.');
+    expect(email.html).not.toContain('<b>March');
+    expect(email.html).not.toContain('<script>');
+    expect(email.headers?.['List-Unsubscribe']).toBe(`<${links.unsubscribeUrl}>`);
+  });
+
+  it('an alert email lists every source of a collapsed alert and shows a page change', () => {
+    const alert = alertFromDocument(changed, '2026-11-25T09:06:00.000Z');
+    alert.sources = [
+      ...alert.sources!,
+      { ...alert.sources![0]!, documentId: 'd2', sourceName: 'NRC <News>', sourceId: 'nrc-news' },
+    ];
+    const email = renderAlertEmail({
+      alert,
+      document: changed,
+      subscription: { query: '' },
+      taxonomy: defaultTaxonomy(),
+      ...links,
+    });
+    expect(email.text).toContain('Reported by: Federal Register <NRC>, NRC <News>');
+    expect(email.html).toContain('Reported by: Federal Register &lt;NRC&gt;, NRC &lt;News&gt;');
+    expect(email.text).toContain('+ Comments are due by <b>March 15, 2027</b>.');
+    // One source: the plain source line, no diff for a first version.
+    const single = renderAlertEmail({
+      alert: alertFromDocument(doc, '2026-11-25T09:06:00.000Z'),
+      document: doc,
+      subscription: { query: '' },
+      taxonomy: defaultTaxonomy(),
+      ...links,
+    });
+    expect(single.text).toContain('Source: Federal Register <NRC>');
+    expect(single.text).not.toContain('What changed');
   });
 });
 

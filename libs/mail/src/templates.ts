@@ -1,4 +1,4 @@
-import type { Alert, RadarDocument, Subscription, Taxonomy } from '@radar/core';
+import type { Alert, AlertChange, RadarDocument, Subscription, Taxonomy } from '@radar/core';
 
 /** A rendered email: both parts come from the same typed data. */
 export interface RenderedEmail {
@@ -96,6 +96,50 @@ export function renderConfirmation({ subscription, confirmUrl, ...links }: Confi
   };
 }
 
+/** Lines of a diff shown per side; the rest are counted. */
+export const DIFF_LINES_SHOWN = 20;
+/** Longest diff line shown (characters); longer ones are cut with "…". */
+const DIFF_LINE_CHARS = 300;
+
+const cutLine = (line: string): string =>
+  line.length > DIFF_LINE_CHARS ? `${line.slice(0, DIFF_LINE_CHARS - 1)}…` : line;
+
+/** What changed, as text lines ("+ added", "- removed") and as escaped HTML. */
+function renderChange(change: AlertChange): { text: string[]; html: string } {
+  const side = (lines: readonly string[], mark: '+' | '-') => {
+    const shown = lines.slice(0, DIFF_LINES_SHOWN).map(cutLine);
+    const more = lines.length - shown.length;
+    return {
+      shown,
+      more,
+      text: [...shown.map((l) => `${mark} ${l}`), ...(more > 0 ? [`${mark} … and ${more} more line(s)`] : [])],
+    };
+  };
+  const added = side(change.added, '+');
+  const removed = side(change.removed, '-');
+  const list = (lines: string[], more: number, colour: string, mark: string) =>
+    lines.length === 0
+      ? ''
+      : `<pre style="white-space:pre-wrap;background:${colour};padding:6px;margin:4px 0">` +
+        lines.map((l) => `${mark} ${escapeHtml(l)}`).join('\n') +
+        (more > 0 ? `\n${mark} … and ${more} more line(s)` : '') +
+        '</pre>';
+  const heading = `What changed in version ${change.version}: ${change.added.length} line(s) added, ${change.removed.length} removed`;
+  return {
+    text: [`${heading}:`, ...added.text, ...removed.text],
+    html:
+      `<h3 style="font-size:15px">${escapeHtml(heading)}</h3>` +
+      list(added.shown, added.more, '#e6ffec', '+') +
+      list(removed.shown, removed.more, '#ffebe9', '-'),
+  };
+}
+
+/** "Federal Register, NRC News" for an alert reported by several sources; '' for one. */
+function otherSources(alert: Alert): string[] {
+  const names = [...new Set((alert.sources ?? []).map((s) => s.sourceName))];
+  return names.length > 1 ? names : [];
+}
+
 export interface AlertEmailData extends SubscriberLinks {
   alert: Alert;
   document: Pick<RadarDocument, 'summary' | 'sourceName'>;
@@ -109,6 +153,9 @@ export function renderAlertEmail({ alert, document, subscription, taxonomy, ...l
     e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' '),
   );
   const summary = document.summary.length > 600 ? `${document.summary.slice(0, 597)}...` : document.summary;
+  const reportedBy = otherSources(alert);
+  // A page change (or a document first alerted on a later version) shows its diff.
+  const change = alert.lastChange ? renderChange(alert.lastChange) : undefined;
   const lines = [
     alert.title,
     alert.url,
@@ -116,8 +163,9 @@ export function renderAlertEmail({ alert, document, subscription, taxonomy, ...l
     `Priority: ${alert.priority}: ${alert.reason}`,
     `Sub-sectors: ${sectorNames.join(', ')}`,
     ...(events.length ? [`Policy events: ${events.join(', ')}`] : []),
-    `Source: ${document.sourceName}`,
+    reportedBy.length ? `Reported by: ${reportedBy.join(', ')}` : `Source: ${document.sourceName}`,
     ...(summary ? ['', summary] : []),
+    ...(change ? ['', ...change.text] : []),
     '',
     `You receive this because you subscribed to ${subscription.query ? `“${subscription.query}”` : 'all alerts'}.`,
     ...footerText(links),
@@ -128,8 +176,11 @@ export function renderAlertEmail({ alert, document, subscription, taxonomy, ...l
       `<p><strong>Priority ${escapeHtml(alert.priority)}</strong>: ${escapeHtml(alert.reason)}</p>` +
       `<p>Sub-sectors: ${sectorNames.map(escapeHtml).join(', ')}</p>` +
       (events.length ? `<p>Policy events: ${events.map(escapeHtml).join(', ')}</p>` : '') +
-      `<p>Source: ${escapeHtml(document.sourceName)}</p>` +
-      (summary ? `<p>${escapeHtml(summary)}</p>` : ''),
+      (reportedBy.length
+        ? `<p>Reported by: ${reportedBy.map(escapeHtml).join(', ')}</p>`
+        : `<p>Source: ${escapeHtml(document.sourceName)}</p>`) +
+      (summary ? `<p>${escapeHtml(summary)}</p>` : '') +
+      (change ? change.html : ''),
     `You receive this because you subscribed to ${escapeHtml(subscription.query ? `“${subscription.query}”` : 'all alerts')}. ` +
       footerHtml(links),
   );
@@ -137,6 +188,62 @@ export function renderAlertEmail({ alert, document, subscription, taxonomy, ...l
     subject: `[Policy Radar] ${alert.priority === 'high' ? 'HIGH: ' : ''}${alert.title}`.slice(0, 200),
     text: lines.join('\n'),
     html,
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl),
+  };
+}
+
+export interface AlertChangedEmailData extends SubscriberLinks {
+  alert: Alert;
+  /** The change to show (the alert's document's version that made it). */
+  change: AlertChange;
+  subscription: Pick<Subscription, 'query'>;
+  taxonomy: Taxonomy;
+}
+
+/**
+ * A document already alerted changed for real (a new version whose text differs): what
+ * changed, as the lines added and removed (escaped in HTML), then the alert as it now stands.
+ */
+export function renderAlertChangedEmail({
+  alert,
+  change,
+  subscription,
+  taxonomy,
+  ...links
+}: AlertChangedEmailData): RenderedEmail {
+  const diff = renderChange(change);
+  const events = alert.policyEvents.map((e) =>
+    e.date ? `${e.kind.replace(/_/g, ' ')} (${e.date})` : e.kind.replace(/_/g, ' '),
+  );
+  const reportedBy = otherSources(alert);
+  const title = `Changed: ${alert.title}`;
+  return {
+    subject: `[Policy Radar] ${alert.priority === 'high' ? 'HIGH: ' : ''}${title}`.slice(0, 200),
+    text: [
+      title,
+      alert.url,
+      '',
+      ...diff.text,
+      '',
+      `Priority: ${alert.priority}: ${alert.reason}`,
+      `Sub-sectors: ${sectorNamesOf(alert, taxonomy).join(', ')}`,
+      ...(events.length ? [`Policy events: ${events.join(', ')}`] : []),
+      ...(reportedBy.length ? [`Reported by: ${reportedBy.join(', ')}`] : []),
+      '',
+      `You receive this because you subscribed to ${subscribedTo(subscription)} and were sent this alert before.`,
+      ...footerText(links),
+    ].join('\n'),
+    html: layout(
+      title,
+      `<h2 style="font-size:18px">Changed: <a href="${escapeHtml(alert.url)}">${escapeHtml(alert.title)}</a></h2>` +
+        diff.html +
+        `<p><strong>Priority ${escapeHtml(alert.priority)}</strong>: ${escapeHtml(alert.reason)}</p>` +
+        `<p>Sub-sectors: ${sectorNamesOf(alert, taxonomy).map(escapeHtml).join(', ')}</p>` +
+        (events.length ? `<p>Policy events: ${events.map(escapeHtml).join(', ')}</p>` : '') +
+        (reportedBy.length ? `<p>Reported by: ${reportedBy.map(escapeHtml).join(', ')}</p>` : ''),
+      `You receive this because you subscribed to ${escapeHtml(subscribedTo(subscription))} and were sent this alert before. ` +
+        footerHtml(links),
+    ),
     headers: listUnsubscribeHeaders(links.unsubscribeUrl),
   };
 }

@@ -5,7 +5,11 @@ import Redis from 'ioredis';
 
 /** Counters every role may bump. Names are Prometheus metric names; labels are fixed per name. */
 export type CounterName =
-  'radar_crawl_outcomes_total' | 'radar_documents_ingested_total' | 'radar_emails_total' | 'radar_alerts_total';
+  | 'radar_crawl_outcomes_total'
+  | 'radar_documents_ingested_total'
+  | 'radar_emails_total'
+  | 'radar_alerts_total'
+  | 'radar_webhooks_total';
 
 /** Durations recorded as a Prometheus summary (sum and count). */
 export type DurationName = 'radar_classification_seconds' | 'radar_alert_latency_seconds';

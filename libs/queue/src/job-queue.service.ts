@@ -13,12 +13,14 @@ export class JobQueue {
     @InjectQueue(QueueName.Ingest) ingest: Queue,
     @InjectQueue(QueueName.Match) match: Queue,
     @InjectQueue(QueueName.Email) email: Queue,
+    @InjectQueue(QueueName.Webhook) webhook: Queue,
   ) {
     this.queues = {
       [QueueName.Crawl]: crawl,
       [QueueName.Ingest]: ingest,
       [QueueName.Match]: match,
       [QueueName.Email]: email,
+      [QueueName.Webhook]: webhook,
     };
   }
 

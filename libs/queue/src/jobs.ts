@@ -12,6 +12,7 @@ export enum QueueName {
   Ingest = 'ingest',
   Match = 'match',
   Email = 'email',
+  Webhook = 'webhook',
 }
 
 export enum JobName {
@@ -21,6 +22,7 @@ export enum JobName {
   IngestBatch = 'ingest-batch',
   MatchDocument = 'match-document',
   SendEmail = 'send-email',
+  DeliverWebhook = 'deliver-webhook',
   FlushBatch = 'flush-batch',
   Digest = 'digest',
 }
@@ -73,6 +75,26 @@ export interface SendEmailPayload {
   message: EmailMessage;
 }
 
+/**
+ * One POST to a webhook subscription's receiver. The body is rendered once, when the notifier
+ * decides (retries post the same bytes); the URL and the signing secret are read from the
+ * subscription when posting, so they never sit in Redis and a deleted webhook receives nothing.
+ */
+export interface DeliverWebhookPayload {
+  /**
+   * Durable delivery id, also the X-Radar-Delivery header: `wh.<subscription>.<alert>` for a new
+   * alert, `wh.<subscription>.<alert>.v<version>` for a change. At most one successful POST per id.
+   */
+  deliveryId: string;
+  subscriptionId: string;
+  /** `alert.created` | `alert.changed` (the X-Radar-Event header). */
+  event: 'alert.created' | 'alert.changed';
+  /** A one-line summary, kept as the delivery record's subject. */
+  summary: string;
+  /** The exact JSON body to post and sign. */
+  body: string;
+}
+
 /** Closes one subscription's instant-alert window and renders its alerts into one email. */
 export interface FlushBatchPayload {
   subscriptionId: string;
@@ -100,6 +122,7 @@ export interface JobPayloads {
   [JobName.IngestBatch]: IngestBatchPayload;
   [JobName.MatchDocument]: MatchDocumentPayload;
   [JobName.SendEmail]: SendEmailPayload;
+  [JobName.DeliverWebhook]: DeliverWebhookPayload;
   [JobName.FlushBatch]: FlushBatchPayload;
   [JobName.Digest]: DigestPayload;
 }
@@ -112,6 +135,7 @@ export interface JobQueues {
   [JobName.IngestBatch]: QueueName.Ingest;
   [JobName.MatchDocument]: QueueName.Match;
   [JobName.SendEmail]: QueueName.Email;
+  [JobName.DeliverWebhook]: QueueName.Webhook;
   [JobName.FlushBatch]: QueueName.Match;
   [JobName.Digest]: QueueName.Match;
 }
@@ -202,6 +226,20 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
       }),
     }),
     options: { attempts: 8, backoff: { type: 'exponential', delay: 10000 }, ...keep },
+  },
+  [JobName.DeliverWebhook]: {
+    queue: QueueName.Webhook,
+    jobId: (p) => `webhook.${jobIdPart(p.deliveryId)}`,
+    schema: z.object({
+      deliveryId: z.string().min(1),
+      subscriptionId: z.string().min(1),
+      event: z.enum(['alert.created', 'alert.changed']),
+      summary: z.string(),
+      body: z.string().min(2),
+    }),
+    // 5xx, 408, 429, timeouts and connection errors retry with exponential back-off: 15 s, 30 s,
+    // 1 min, 2 min ... about two hours in all; other 4xx fail at once (PermanentJobError).
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 15000 }, ...keep },
   },
   [JobName.FlushBatch]: {
     queue: QueueName.Match,
