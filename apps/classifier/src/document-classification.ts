@@ -30,6 +30,20 @@ export function classifyContent(content: ClassifiableContent): Classification {
   return classification;
 }
 
+/** One content's classification, or the error that content raised; `seconds` is the time it took. */
+export type ClassifyResult = { classification: Classification; seconds: number } | { error: string; seconds: number };
+
+/** `classifyContent` that reports an error as the result instead of throwing it. */
+export function classifySafely(content: ClassifiableContent): ClassifyResult {
+  const started = process.hrtime.bigint();
+  try {
+    const classification = classifyContent(content);
+    return { classification, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error), seconds: 0 };
+  }
+}
+
 /** The parts of a classification a reader sees as tags; a re-tag that leaves these alone changes nothing. */
 export function sameTags(a: Classification, b: Classification): boolean {
   const key = (c: Classification) =>

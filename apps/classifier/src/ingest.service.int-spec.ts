@@ -7,6 +7,7 @@ import { JOBS, JobName, QueueModule, QueueName } from '@radar/queue';
 import { BulkUpsertItem, SearchIndex, SqliteSearchIndex, sqliteFile, UpsertOptions } from '@radar/search';
 import { createTestEnv, TestEnv } from '@radar/testing';
 import type { Queue } from 'bullmq';
+import { ClassifierPool } from './classifier-pool';
 import { IngestService } from './ingest.service';
 
 /** The real SQLite index, except that documents whose title contains POISON fail to be written. */
@@ -53,6 +54,7 @@ describe('IngestService batches (real SQLite, real Redis)', () => {
       imports: [ConfigModule.forRoot(env.config), MetricsModule, QueueModule],
       providers: [
         IngestService,
+        { provide: ClassifierPool, useValue: new ClassifierPool({ threads: 0 }) },
         {
           provide: SearchIndex,
           inject: [RadarConfig],
@@ -140,6 +142,15 @@ describe('IngestService batches (real SQLite, real Redis)', () => {
     expect(await matchIds()).toContain(`match.${poison}.v1`);
     // The batch retried after all that: every item is already stored.
     expect(await ingest.ingestBatch(items, 'NRC news')).toMatchObject({ unchanged: 3, deferred: 0 });
+  });
+
+  it('an item the classifier cannot read is handed on alone; the rest of the batch is stored', async () => {
+    const unreadable = { ...item('unreadable', 'NRC notice'), body: 42 as unknown as string };
+    const fine = item('fine', 'NRC issues final rule on operator licensing');
+    expect(await ingest.ingestBatch([unreadable, fine], 'NRC news')).toMatchObject({ created: 1, deferred: 1 });
+    expect(await index.getDocument(documentId(fine.sourceId, fine.guid))).not.toBeNull();
+    expect((await ingestQueue.getJobs(['waiting'])).map((j) => j.data.item.guid)).toEqual(['unreadable']);
+    await expect(ingest.ingest(unreadable, 'NRC news')).rejects.toThrow(/classification failed/);
   });
 
   it('a changed item is a new version with its diff; an item listed twice in one batch is two versions, in order', async () => {

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { contentHash, documentId, isAlertworthy, RadarDocument, RawItem } from '@radar/core';
+import { Classification, contentHash, documentId, isAlertworthy, RadarDocument, RawItem } from '@radar/core';
 import { diffPage, extractIdentifiers, isEmptyIdentifiers, mergeIdentifiers } from '@radar/crawl';
 import { JobName, JobQueue, MatchDocumentPayload } from '@radar/queue';
 import { MetricsStore } from '@radar/metrics';
 import { SearchIndex, UpsertOutcome } from '@radar/search';
-import { classifyContent } from './document-classification';
+import { ClassifierPool } from './classifier-pool';
 
 export type IngestOutcome =
   | { status: 'unchanged'; documentId: string; version: number }
@@ -22,6 +22,10 @@ export interface IngestBatchOutcome {
 type ItemResult = IngestOutcome | { status: 'failed'; documentId: string; error: Error };
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** What the source itself states about an item (kept with the document so a re-tag agrees). */
+const hintsOf = (item: RawItem): RadarDocument['hints'] =>
+  item.docTypeHint || item.agencies?.length ? { docType: item.docTypeHint, agencies: item.agencies } : undefined;
 
 /** The non-blank lines a reader sees (title, summary, body): what a version's diff compares. */
 const readerLines = (d: { title: string; summary: string; body: string }): string[] =>
@@ -48,6 +52,7 @@ export class IngestService {
     private readonly index: SearchIndex,
     private readonly queue: JobQueue,
     private readonly metrics: MetricsStore,
+    private readonly classifier: ClassifierPool,
   ) {}
 
   /** One item (an `ingest-item` job): throws when it cannot be stored, so the job retries. */
@@ -106,26 +111,37 @@ export class IngestService {
     results: ItemResult[],
   ): Promise<void> {
     const stored = await this.index.getDocuments(positions.map((i) => ids[i]));
-    const docs: RadarDocument[] = [];
-    const owners: { position: number; existing: RadarDocument | null }[] = [];
     const matches: MatchDocumentPayload[] = [];
-    let classifySeconds = 0;
+    const changed: { position: number; hash: string; existing: RadarDocument | null }[] = [];
     positions.forEach((i, k) => {
       const existing = stored[k];
+      const hash = contentHash(items[i]);
+      if (existing && existing.contentHash === hash) {
+        results[i] = { status: 'unchanged', documentId: ids[i], version: existing.version };
+        // Stored already; make sure the notifier saw it (a crash may have come between the two).
+        if (isAlertworthy(existing)) matches.push({ documentId: ids[i], version: existing.version });
+      } else {
+        changed.push({ position: i, hash, existing });
+      }
+    });
+    const classified = await this.classifier.classifyMany(
+      changed.map(({ position }) => {
+        const { title, summary, body, url, sourceId } = items[position];
+        return { title, summary, body, url, sourceId, hints: hintsOf(items[position]) };
+      }),
+    );
+    const docs: RadarDocument[] = [];
+    const owners: { position: number; existing: RadarDocument | null }[] = [];
+    let classifySeconds = 0;
+    changed.forEach(({ position, hash, existing }, k) => {
+      const result = classified[k];
+      classifySeconds += result.seconds;
       try {
-        const hash = contentHash(items[i]);
-        if (existing && existing.contentHash === hash) {
-          results[i] = { status: 'unchanged', documentId: ids[i], version: existing.version };
-          // Stored already; make sure the notifier saw it (a crash may have come between the two).
-          if (isAlertworthy(existing)) matches.push({ documentId: ids[i], version: existing.version });
-          return;
-        }
-        const { doc, seconds } = this.document(items[i], sourceName, ids[i], hash, existing);
-        classifySeconds += seconds;
-        docs.push(doc);
-        owners.push({ position: i, existing });
+        if ('error' in result) throw new Error(`classification failed: ${result.error}`);
+        docs.push(this.document(items[position], sourceName, ids[position], hash, existing, result.classification));
+        owners.push({ position, existing });
       } catch (error) {
-        results[i] = { status: 'failed', documentId: ids[i], error: asError(error) };
+        results[position] = { status: 'failed', documentId: ids[position], error: asError(error) };
       }
     });
     if (docs.length > 0) {
@@ -151,28 +167,21 @@ export class IngestService {
     await this.queue.enqueueMany(JobName.MatchDocument, matches);
   }
 
-  /**
-   * The stored form of an item: classified, with identifiers and the diff from the stored
-   * version; `seconds` is the time classification took.
-   */
+  /** The stored form of an item: its classification, identifiers and the diff from the stored version. */
   private document(
     item: RawItem,
     sourceName: string,
     id: string,
     hash: string,
     existing: RadarDocument | null,
-  ): { doc: RadarDocument; seconds: number } {
-    const hints =
-      item.docTypeHint || item.agencies?.length ? { docType: item.docTypeHint, agencies: item.agencies } : undefined;
-    const started = process.hrtime.bigint();
-    const classification = classifyContent({ ...item, hints });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    classification: Classification,
+  ): RadarDocument {
     const identifiers = mergeIdentifiers(
       item.identifiers,
       extractIdentifiers(`${item.title}\n${item.summary}\n${item.body}`),
     );
     const diff = item.diff ?? (existing ? diffPage(readerLines(existing), readerLines(item), false) : undefined);
-    const doc: RadarDocument = {
+    return {
       id,
       version: existing ? existing.version + 1 : 1,
       contentHash: hash,
@@ -188,8 +197,7 @@ export class IngestService {
       ...classification,
       identifiers: isEmptyIdentifiers(identifiers) ? undefined : identifiers,
       diff: diff && (diff.added.length || diff.removed.length) ? diff : undefined,
-      hints,
+      hints: hintsOf(item),
     };
-    return { doc, seconds };
   }
 }

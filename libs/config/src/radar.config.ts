@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -43,6 +44,8 @@ const envSchema = z.object({
   SOURCES_FILE: z.string().min(1).optional(),
   /** How often the crawler's schedule looks for due sources. */
   CRAWL_TICK_SECONDS: int(1, 3600).default(15),
+  /** Worker threads that classify for the ingest role (0: on the event loop); default 1 with 2+ cores. */
+  CLASSIFY_THREADS: int(0, 64).optional(),
   /** Per-request limits for feed fetches. */
   FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
   FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -142,6 +145,7 @@ export class RadarConfig {
   readonly mailFrom: string;
   readonly sourcesFile?: string;
   readonly crawlTickSeconds: number;
+  readonly classifyThreads: number;
   readonly fetchTimeoutMs: number;
   readonly fetchMaxBytes: number;
   readonly fetchConnectTimeoutMs: number;
@@ -186,6 +190,7 @@ export class RadarConfig {
     this.mailFrom = env.MAIL_FROM;
     this.sourcesFile = env.SOURCES_FILE ? resolve(env.SOURCES_FILE) : undefined;
     this.crawlTickSeconds = env.CRAWL_TICK_SECONDS;
+    this.classifyThreads = env.CLASSIFY_THREADS ?? (availableParallelism() > 1 ? 1 : 0);
     this.fetchTimeoutMs = env.FETCH_TIMEOUT_MS;
     this.fetchMaxBytes = env.FETCH_MAX_BYTES;
     this.fetchConnectTimeoutMs = env.FETCH_CONNECT_TIMEOUT_MS;
