@@ -49,7 +49,8 @@ export class DeliveryService {
       }
       throw error; // 4xx or connection failure: the job retries with back-off
     }
-    await this.metrics.increment('radar_emails_total', { outcome: 'sent' });
+    // Recorded before anything else: until this row exists a crash resends the message, so
+    // nothing (not even a metrics round trip to Redis) may come between acceptance and record.
     await this.index.recordDelivery({
       id: deliveryId,
       subscriptionId,
@@ -57,6 +58,7 @@ export class DeliveryService {
       subject: message.subject,
       sentAt: new Date().toISOString(),
     });
+    await this.metrics.increment('radar_emails_total', { outcome: 'sent' });
     this.logger.log(`delivery=${deliveryId} sent to subscription=${subscriptionId}`);
     return { status: 'sent' };
   }
