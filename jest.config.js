@@ -30,5 +30,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/browser/global-setup.ts',
     },
+    // Fault injection on real role processes (kill -9, Redis restart, SMTP outage); builds them first.
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/faults/support/build-dist.ts',
+    },
   ],
 };
