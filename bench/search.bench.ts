@@ -10,7 +10,7 @@ import {
   type RadarDocument,
   type Subscription,
 } from '@radar/core';
-import { SqliteSearchIndex, type FacetName } from '@radar/search';
+import { BROAD_MATCHES, BROAD_WINDOW, SqliteSearchIndex, type FacetName } from '@radar/search';
 import { Benchmark, Figure, percentile, seededRandom } from './harness';
 
 /**
@@ -67,14 +67,14 @@ function sentences(): string[] {
   return out.length > 100 ? out : FALLBACK;
 }
 
-interface Generator {
+export interface Generator {
   doc(i: number, prefix?: string): RadarDocument;
   sectors: string[];
   terms: string[];
   vocabulary: string[];
 }
 
-function generator(seed: number): Generator {
+export function generator(seed: number): Generator {
   const random = seededRandom(seed);
   const pool = sentences();
   const taxonomy = defaultTaxonomy();
@@ -241,6 +241,30 @@ export const benchmark: Benchmark = {
         value: percentile(times, 95),
         unit: 'ms',
         target: { op: '<=', value: 100 },
+      });
+
+      // What the two-tier ranking of broad queries costs in quality: the top 20 beside exact bm25
+      // ranking of every match (a second connection with the tiering turned off).
+      const exact = new SqliteSearchIndex({ file: join(dir, 'radar.sqlite'), broadMatches: Number.MAX_SAFE_INTEGER });
+      await exact.init();
+      let overlap = 0;
+      let tiered = 0;
+      for (const input of mix) {
+        const query = parseQuery(input);
+        const fast = await index.search({ query, limit: 20 });
+        if (!fast.nextCursor) continue;
+        const slow = await exact.search({ query, limit: 20 });
+        const want = new Set(slow.hits.map((h) => h.document.id));
+        if (want.size === 0) continue;
+        tiered++;
+        overlap += fast.hits.filter((h) => want.has(h.document.id)).length / want.size;
+      }
+      await exact.close();
+      figures.push({
+        name: 'query mix top-20 agreement with exact bm25 ranking',
+        value: tiered === 0 ? 1 : overlap / tiered,
+        unit: 'fraction',
+        notes: `${tiered} of ${mix.length} queries have more than one page; broad ones (over ${BROAD_MATCHES} full-text matches) rank the newest ${BROAD_WINDOW} matches first`,
       });
 
       // Subscriptions: saved queries of the shapes people write.

@@ -364,7 +364,13 @@ describe('API fuzz (issue 8)', () => {
       name: 'e2e-fuzz',
       feedBody: rssFeed(ITEMS),
       smtp: true,
-      env: { SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: '0', SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: '0', ADMIN_TOKEN },
+      env: {
+        SUBSCRIBE_LIMIT_PER_ADDRESS_PER_HOUR: '0',
+        SUBSCRIBE_LIMIT_PER_IP_PER_HOUR: '0',
+        API_RATE_LIMIT_PER_MINUTE: '0',
+        API_PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
+        ADMIN_TOKEN,
+      },
       // Off: Nest logs every body-parser refusal (400/413/415) as an error with its stack, thousands here.
       logLevels: false,
     });
@@ -378,7 +384,10 @@ describe('API fuzz (issue 8)', () => {
 
   it(`${REQUESTS} random and mutated requests over every endpoint: no 5xx, no hang`, async () => {
     // Real ids, tokens and a cursor, so that mutations start from values that reach deep code.
-    const json = async (path: string, init?: RequestInit) => (await (await fetch(`${api}${path}`, init)).json()) as any;
+    const json = async (path: string, init?: RequestInit) =>
+      (await (
+        await fetch(`${api}${path}`, { ...init, headers: { ...system.auth('admin'), ...init?.headers } })
+      ).json()) as any;
     const alerts = await pollUntil(
       () => json('/api/alerts'),
       (r) => r.alerts?.length > 0,
@@ -683,10 +692,21 @@ describe('API fuzz (issue 8)', () => {
           { arbitrary: fromOpenApi, weight: 15 },
         ),
         accept,
+        // Mostly an admin key (so requests reach deep code), sometimes another role, none or garbage.
+        fc.oneof(
+          { arbitrary: fc.constant(system.keys.admin), weight: 12 },
+          { arbitrary: fc.constantFrom(system.keys.analyst, system.keys.policy), weight: 3 },
+          { arbitrary: fc.constant(undefined), weight: 2 },
+          { arbitrary: anyText, weight: 1 },
+        ),
       )
-      .map(([req, acceptHeader]): FuzzRequest =>
-        acceptHeader ? { ...req, headers: { ...req.headers, accept: acceptHeader } } : req,
-      );
+      .map(([req, acceptHeader, key]): FuzzRequest => {
+        const headers = { ...req.headers };
+        if (acceptHeader) headers.accept = acceptHeader;
+        if (key !== undefined && headers.authorization === undefined)
+          headers.authorization = `Bearer ${headerSafe(key)}`;
+        return { ...req, headers };
+      });
 
     const requests = fc.sample(request, { seed: SEED, numRuns: REQUESTS });
     expect(requests).toHaveLength(REQUESTS);

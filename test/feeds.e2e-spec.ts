@@ -33,7 +33,7 @@ describe('feeds, end to end', () => {
   });
 
   const get = async (path: string) => {
-    const res = await fetch(`${api}${path}`);
+    const res = await fetch(`${api}${path}`, { headers: system.auth('policy') });
     return {
       status: res.status,
       type: res.headers.get('content-type'),

@@ -84,7 +84,7 @@ describe('insights: taxonomy, trends and export', () => {
   let crawled: RadarDocument[];
 
   const getJson = async (path: string) => {
-    const res = await fetch(`${api}${path}`);
+    const res = await fetch(`${api}${path}`, { headers: system.auth('analyst') });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
@@ -192,7 +192,7 @@ describe('insights: taxonomy, trends and export', () => {
     });
 
     it('exports every document as CSV, one quoted row each, formulas defused', async () => {
-      const res = await fetch(`${api}/api/export?format=csv`);
+      const res = await fetch(`${api}/api/export?format=csv`, { headers: system.auth('analyst') });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="policy-radar-export-\w+\.csv"$/);
@@ -234,7 +234,7 @@ describe('insights: taxonomy, trends and export', () => {
     });
 
     it('exports every document as JSON Lines, across several pages', async () => {
-      const res = await fetch(`${api}/api/export?format=jsonl&sort=date`);
+      const res = await fetch(`${api}/api/export?format=jsonl&sort=date`, { headers: system.auth('analyst') });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
       expect(res.headers.get('content-disposition')).toMatch(/\.jsonl"$/);
@@ -249,7 +249,9 @@ describe('insights: taxonomy, trends and export', () => {
     });
 
     it('exports only what the query matches', async () => {
-      const res = await fetch(`${api}/api/export?format=jsonl&q=${encodeURIComponent('sector:semiconductors')}`);
+      const res = await fetch(`${api}/api/export?format=jsonl&q=${encodeURIComponent('sector:semiconductors')}`, {
+        headers: system.auth('analyst'),
+      });
       const ids = (await res.text())
         .trim()
         .split('\n')
@@ -260,11 +262,13 @@ describe('insights: taxonomy, trends and export', () => {
     });
 
     it('answers a malformed query or parameter with a 400 and no attachment', async () => {
-      const res = await fetch(`${api}/api/export?q=${encodeURIComponent('reactor AND (fuel')}`);
+      const res = await fetch(`${api}/api/export?q=${encodeURIComponent('reactor AND (fuel')}`, {
+        headers: system.auth('analyst'),
+      });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-disposition')).toBeNull();
       expect(typeof ((await res.json()) as { position: unknown }).position).toBe('number');
-      const badFormat = await fetch(`${api}/api/export?format=xlsx`);
+      const badFormat = await fetch(`${api}/api/export?format=xlsx`, { headers: system.auth('analyst') });
       expect(badFormat.status).toBe(400);
       expect(badFormat.headers.get('content-disposition')).toBeNull();
     });

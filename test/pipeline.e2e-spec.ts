@@ -28,7 +28,7 @@ describe('pipeline, end to end', () => {
   const subscriber = 'analyst@example.org';
 
   const getJson = async (path: string) => {
-    const res = await fetch(`${api}${path}`);
+    const res = await fetch(`${api}${path}`, { headers: system.auth('admin') });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const drained = async () => {
@@ -178,7 +178,7 @@ describe('pipeline, end to end', () => {
   });
 
   it('exposes Prometheus metrics for the whole pipeline', async () => {
-    const res = await fetch(`${api}/metrics`);
+    const res = await fetch(`${api}/metrics`, { headers: system.auth('admin') });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -200,7 +200,7 @@ describe('pipeline, end to end', () => {
     const post = (id: string, body: unknown) =>
       fetch(`${api}/api/documents/${id}/feedback`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...system.auth('analyst') },
         body: JSON.stringify(body),
       });
     const res = await post(alert.documentId, { kind: 'wrong_tag', label: 'nuclear-energy', by: 'analyst' });
@@ -221,7 +221,7 @@ describe('pipeline, end to end', () => {
     const [alert] = (await getJson('/api/alerts')).body.alerts;
     const res = await fetch(`${api}/api/alerts/${alert.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...system.auth('policy') },
       body: JSON.stringify({ state: 'reviewed', by: 'policy-team@example.org' }),
     });
     expect(res.status).toBe(200);
@@ -233,7 +233,7 @@ describe('pipeline, end to end', () => {
     expect((await getJson('/api/alerts?state=reviewed')).body.alerts).toHaveLength(1);
     const bad = await fetch(`${api}/api/alerts/${alert.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...system.auth('policy') },
       body: JSON.stringify({ state: 'archived' }),
     });
     expect(bad.status).toBe(400);

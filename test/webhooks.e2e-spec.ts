@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { RadarDocument } from '@radar/core';
@@ -10,6 +8,7 @@ import { createTestEnv, pollUntil, TestEnv, WebhookReceiver } from '@radar/testi
 import { verifyWebhookSignature } from '@radar/webhooks';
 import { ApiModule } from '../apps/api/src/api.module';
 import { NotifierModule } from '../apps/notifier/src/notifier.module';
+import { createRoleKeys } from './support/loopback-system';
 
 /**
  * Webhook subscriptions through real parts: the API creates them (the secret shown once), the
@@ -53,8 +52,8 @@ describe('webhooks, end to end', () => {
   let receiver: WebhookReceiver;
 
   /** The first admin key the API writes at its first start (API keys with roles), when auth is on. */
-  let adminKey: string | undefined;
-  const call = async (method: string, path: string, body?: unknown, key = adminKey) => {
+  let keys: Awaited<ReturnType<typeof createRoleKeys>>;
+  const call = async (method: string, path: string, body?: unknown, key: string = keys.policy) => {
     const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (key) headers.authorization = `Bearer ${key}`;
     const res = await fetch(`${api}${path}`, {
@@ -87,8 +86,7 @@ describe('webhooks, end to end', () => {
     api = radar.url!;
     index = radar.app.get(SearchIndex);
     queue = radar.app.get(JobQueue);
-    const keyFile = join(env.dataDir, 'admin-key');
-    if (existsSync(keyFile)) adminKey = readFileSync(keyFile, 'utf8').trim();
+    keys = await createRoleKeys(radar);
   });
 
   afterAll(async () => {
@@ -98,11 +96,11 @@ describe('webhooks, end to end', () => {
   });
 
   it('creates (secret once), lists without secrets, pings, refuses bad input, deletes', async () => {
-    if (adminKey) {
-      // Webhooks make this server post to URLs their creator chose: never without a key.
-      expect((await call('POST', '/api/webhooks', { url: `${receiver.url}/x` }, '')).status).toBe(401);
-      expect((await call('GET', '/api/webhooks', undefined, '')).status).toBe(401);
-    }
+    // Webhooks make this server post to URLs their creator chose: never without a policy (or admin) key.
+    expect((await call('POST', '/api/webhooks', { url: `${receiver.url}/x` }, '')).status).toBe(401);
+    expect((await call('GET', '/api/webhooks', undefined, '')).status).toBe(401);
+    expect((await call('GET', '/api/webhooks', undefined, keys.analyst)).status).toBe(403);
+    expect((await call('GET', '/api/webhooks', undefined, keys.admin)).status).toBe(200);
     const bad = await call('POST', '/api/webhooks', { url: 'ftp://hooks.example.com/x' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.message)).toContain('only http: and https: URLs are allowed');
@@ -114,7 +112,7 @@ describe('webhooks, end to end', () => {
     const created = await create('/admin', { format: 'json', query: 'sector:nuclear-energy' });
     expect(created).toMatchObject({ format: 'json', status: 'confirmed', query: 'sector:nuclear-energy' });
     expect(created.secret).toMatch(/^whsec_/);
-    if (adminKey) expect((created as { createdBy?: string }).createdBy).toBeTruthy(); // the API key's name
+    expect((created as { createdBy?: string }).createdBy).toBe('test policy'); // the API key's name
     const listed = await call('GET', '/api/webhooks');
     expect(listed.body.webhooks.map((w: { id: string }) => w.id)).toContain(created.id);
     expect(JSON.stringify(listed.body)).not.toContain(created.secret);

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { LogLevel, Type } from '@nestjs/common';
 import { bootRadar, RunningRadar } from '@radar/runtime';
 import { createTestEnv, FixtureHttpServer, freePort, TestEnv, TestSmtpServer } from '@radar/testing';
+import { API_ROLES, type ApiRole } from '@radar/core';
 import { ApiModule } from '../../apps/api/src/api.module';
+import { ApiKeyService } from '../../apps/api/src/auth/api-keys.service';
 import { ClassifierModule } from '../../apps/classifier/src/classifier.module';
 import { CrawlerModule } from '../../apps/crawler/src/crawler.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
@@ -43,7 +45,19 @@ export interface LoopbackSystem {
   radar: RunningRadar;
   /** Base URL of the API. */
   api: string;
+  /** One API key per role, created at boot. */
+  keys: Record<ApiRole, string>;
+  /** Request headers carrying the key of `role`. */
+  auth(role: ApiRole): { authorization: string };
   close(): Promise<void>;
+}
+
+/** Creates one API key per role in a booted system (for tests; `radar keys create` in production). */
+export async function createRoleKeys(radar: RunningRadar): Promise<Record<ApiRole, string>> {
+  const service = radar.app.get(ApiKeyService);
+  const keys = {} as Record<ApiRole, string>;
+  for (const role of API_ROLES) keys[role] = (await service.create(role, `test ${role}`)).key;
+  return keys;
 }
 
 /**
@@ -86,12 +100,18 @@ export async function startLoopbackSystem(options: {
     config: env.config,
     logLevels: options.logLevels ?? ['error'],
   });
+  // Keys need the API role; a system without it (notifier-only, say) has none.
+  const keys = (options.roles ?? ALL_ROLES).includes(ApiModule)
+    ? await createRoleKeys(radar)
+    : ({} as Record<ApiRole, string>);
   return {
     env,
     feed,
     smtp,
     radar,
     api: radar.url!,
+    keys,
+    auth: (role) => ({ authorization: `Bearer ${keys[role]}` }),
     async close() {
       await radar.close();
       await env.cleanup();

@@ -5,6 +5,7 @@ import { QueueModule } from '@radar/queue';
 import { SearchModule } from '@radar/search';
 import { SourcesModule } from '@radar/sources';
 import { WebhookModule } from '@radar/webhooks';
+import { AuthModule } from './auth/auth.module';
 import { FeedbackController } from './feedback.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health.controller';
@@ -15,7 +16,6 @@ import { OutboxController } from './outbox.controller';
 import { ClientInputErrorFilter } from './client-input-error.filter';
 import { SearchController } from './search.controller';
 import { SourcesController } from './sources.controller';
-import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { WebController } from './web.controller';
@@ -24,7 +24,7 @@ import { WebhooksController } from './webhooks.controller';
 
 /** The API role: HTTP only; produces `email` jobs (confirmations) but consumes no queue. */
 @Module({
-  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule, InsightsModule, WebhookModule],
+  imports: [QueueModule, SearchModule, MailModule, SourcesModule, OpsModule, InsightsModule, WebhookModule, AuthModule],
   controllers: [
     SearchController,
     FeedbackController,
@@ -40,7 +40,6 @@ import { WebhooksController } from './webhooks.controller';
   providers: [
     SubscriptionService,
     WebhookSubscriptionService,
-    SubscriptionRateLimiter,
     { provide: APP_FILTER, useClass: ClientInputErrorFilter },
   ],
 })

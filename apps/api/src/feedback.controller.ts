@@ -6,6 +6,7 @@ import { SearchIndex } from '@radar/search';
 import { z } from 'zod';
 import { ApiBadRequest, ApiNotFound, object } from './ops/openapi.decorators';
 import { validate } from './validation';
+import { Roles } from './auth/access.decorators';
 
 const subSectorIds = new Set(defaultTaxonomy().subSectors.map((s) => s.id));
 
@@ -28,6 +29,7 @@ export class FeedbackController {
   constructor(private readonly index: SearchIndex) {}
 
   @Post('documents/:id/feedback')
+  @Roles('analyst', 'policy')
   @HttpCode(201)
   @ApiOperation({ summary: 'Report a wrong or missing tag on a document' })
   @ApiParam({ name: 'id', description: 'Document id.' })
@@ -54,6 +56,7 @@ export class FeedbackController {
   }
 
   @Get('feedback')
+  @Roles('analyst', 'policy')
   @ApiOperation({ summary: 'Recorded feedback', description: '`radar eval --feedback` scores the classifier on it.' })
   @ApiQuery({ name: 'documentId', required: false, type: 'string' })
   @ApiQuery({ name: 'label', required: false, type: 'string', description: 'Sub-sector id.' })

@@ -3,9 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
 import { ApiUnavailable } from './ops/openapi.decorators';
+import { Public } from './auth/access.decorators';
 
 /** Readiness: 200 when Redis and the index both answer, 503 otherwise; liveness: the process answers. */
 @ApiTags('operations')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

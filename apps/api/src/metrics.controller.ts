@@ -4,6 +4,7 @@ import { MetricFamily, MetricsStore, renderPrometheus } from '@radar/metrics';
 import { JobQueue } from '@radar/queue';
 import { SearchIndex } from '@radar/search';
 import { sourceHealth, SourceRegistry, SourceStateStore, SourceStatus } from '@radar/sources';
+import { Roles } from './auth/access.decorators';
 
 const HELP: Record<string, string> = {
   radar_crawl_outcomes_total:
@@ -22,6 +23,7 @@ const HELP: Record<string, string> = {
  * the number of documents in the index.
  */
 @ApiTags('operations')
+@Roles()
 @Controller()
 export class MetricsController {
   constructor(

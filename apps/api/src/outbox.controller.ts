@@ -2,9 +2,11 @@ import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MailTransport, OutboxEntry, OutboxMailTransport } from '@radar/mail';
 import { ApiNotFound } from './ops/openapi.decorators';
+import { Roles } from './auth/access.decorators';
 
 /** Mail written to DATA_DIR/outbox when SMTP_URL is unset, newest first. */
 @ApiTags('operations')
+@Roles()
 @Controller('api/outbox')
 export class OutboxController {
   constructor(private readonly transport: MailTransport) {}

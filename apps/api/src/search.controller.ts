@@ -1,10 +1,12 @@
-import { Body, Controller, Get, NotFoundException, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Patch, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Alert, ALERT_STATES, DOC_TYPES, DocumentVersion, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
 import { AlertPage, FACET_NAMES, SearchIndex, SearchResult } from '@radar/search';
 import { z } from 'zod';
 import { ApiAlertFilters, ApiBadRequest, ApiNotFound, ApiPaging, object } from './ops/openapi.decorators';
 import { validate } from './validation';
+import { Roles } from './auth/access.decorators';
+import type { AuthenticatedRequest } from './auth/api-access.guard';
 
 const limit = z.coerce.number().int().min(1).max(100).optional();
 const cursor = z.string().max(2000).optional();
@@ -46,6 +48,7 @@ export class SearchController {
 
   /** Full-text search in the query language, with facets. A bad query is a 400 with its position. */
   @Get('search')
+  @Roles('analyst', 'policy')
   @ApiTags('search')
   @ApiOperation({
     summary: 'Search documents',
@@ -116,6 +119,7 @@ export class SearchController {
   }
 
   @Get('documents/:id')
+  @Roles('analyst', 'policy')
   @ApiTags('search')
   @ApiOperation({ summary: 'One document with its classification' })
   @ApiParam({ name: 'id', description: 'Document id.' })
@@ -129,6 +133,7 @@ export class SearchController {
 
   /** Every version of a document, newest first, with its text and what changed from the one before. */
   @Get('documents/:id/versions')
+  @Roles('analyst', 'policy')
   @ApiTags('search')
   @ApiOperation({
     summary: 'A document’s version history',
@@ -177,6 +182,7 @@ export class SearchController {
 
   /** The policy team's alert feed, newest first. */
   @Get('alerts')
+  @Roles('policy', 'analyst')
   @ApiTags('alerts')
   @ApiOperation({
     summary: 'The alert feed, newest first',
@@ -199,6 +205,7 @@ export class SearchController {
 
   /** Triage: new, reviewed, dismissed or acted, with who and when. */
   @Patch('alerts/:id')
+  @Roles('policy')
   @ApiTags('alerts')
   @ApiOperation({
     summary: 'Triage an alert',
@@ -209,7 +216,7 @@ export class SearchController {
     schema: object(
       {
         state: { type: 'string', enum: [...ALERT_STATES] },
-        by: { type: 'string', maxLength: 200, description: 'Who triaged it.' },
+        by: { type: 'string', maxLength: 200, description: "Who triaged it (default: the API key's name)." },
       },
       ['state'],
     ),
@@ -217,9 +224,10 @@ export class SearchController {
   @ApiOkResponse({ description: 'The updated alert.', schema: { type: 'object' } })
   @ApiBadRequest()
   @ApiNotFound('No alert with this id.')
-  async triage(@Param('id') id: string, @Body() body: unknown): Promise<Alert> {
+  async triage(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<Alert> {
     const { state, by } = validate(triageBody, body ?? {});
-    const alert = await this.index.setAlertState(id, state, by);
+    // Who: as given, or the name of the key that made the request.
+    const alert = await this.index.setAlertState(id, state, by ?? req.apiKey?.name);
     if (!alert) throw new NotFoundException(`no alert with id ${id}`);
     return alert;
   }

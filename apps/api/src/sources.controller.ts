@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SourceHealth, sourceHealth, SourceRegistry, SourceStateStore, SourceStatus } from '@radar/sources';
+import { Roles } from './auth/access.decorators';
 
 /** Every source with its health: last success and error, failures in a row, stale or broken. */
 @ApiTags('sources')
+@Roles()
 @Controller('api/sources')
 export class SourcesController {
   constructor(

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import {
   Body,
   Controller,
@@ -34,9 +33,11 @@ import {
   ApiTooManyRequests,
   object,
 } from './ops/openapi.decorators';
-import { SubscriptionRateLimiter } from './subscription-rate-limit.adapter';
+import { RateLimiter } from './rate-limit.adapter';
+import { clientIp } from './client-ip';
 import { SubscriptionService } from './subscription.service';
 import { validate } from './validation';
+import { Public } from './auth/access.decorators';
 
 const taxonomy = defaultTaxonomy();
 
@@ -100,16 +101,6 @@ function page(res: Response, status: number, title: string, message: string, ext
 
 const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html';
 
-/** The client's address: the socket's, or with TRUST_PROXY the last X-Forwarded-For entry (the one our proxy added). */
-export function clientIp(req: Request, trustProxy: boolean): string {
-  if (trustProxy) {
-    const header = req.headers['x-forwarded-for'];
-    const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim();
-    if (last && isIP(last)) return last;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 /** What a subscriber sees of a subscription: never its tokens. */
 function publicView(s: Subscription) {
   return {
@@ -144,11 +135,12 @@ const subscriptionView = object({
 });
 
 @ApiTags('subscriptions')
+@Public()
 @Controller('api/subscriptions')
 export class SubscriptionsController {
   constructor(
     private readonly subscriptions: SubscriptionService,
-    private readonly rateLimiter: SubscriptionRateLimiter,
+    private readonly rateLimiter: RateLimiter,
     private readonly links: SubscriptionLinks,
     private readonly config: RadarConfig,
   ) {}
@@ -195,7 +187,7 @@ export class SubscriptionsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; status: string; message: string }> {
     const input = validate(subscribeBody, body ?? {});
-    const decision = await this.rateLimiter.hit(
+    const decision = await this.rateLimiter.subscribeAttempt(
       input.email.trim().toLowerCase(),
       clientIp(req, this.config.trustProxy),
     );

@@ -4,6 +4,7 @@ import { Controller, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { findWebRoot, webAppMiddleware, WEB_APP_NOT_BUILT } from './web-app.middleware';
+import { Public } from './auth/access.decorators';
 
 /**
  * The web app (web/, built by Vite into dist/web by `npm run build`) at `/`: search, the alert
@@ -11,6 +12,7 @@ import { findWebRoot, webAppMiddleware, WEB_APP_NOT_BUILT } from './web-app.midd
  * part of the OpenAPI document.
  */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class WebController implements OnModuleInit {
   private readonly logger = new Logger('Web');

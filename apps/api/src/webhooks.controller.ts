@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { ApiBadRequest, ApiNotFound, object } from './ops/openapi.decorators';
 import { validate } from './validation';
 import { PingResult, WebhookSubscriptionService, WebhookUrlRefusedError } from './webhook-subscription.service';
+import { Roles } from './auth/access.decorators';
 
 const taxonomy = defaultTaxonomy();
 
@@ -109,6 +110,7 @@ const webhookSchema = object({
  * post.
  */
 @ApiTags('webhooks')
+@Roles('policy')
 @Controller('api/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhookSubscriptionService) {}

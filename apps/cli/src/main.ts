@@ -4,6 +4,7 @@ import { RadarConfig } from '@radar/config';
 import { reindexSearch } from '@radar/search';
 import { crawlOnceCommand, parseFeedCommand } from './crawl.commands';
 import { evalCommand } from './eval.command';
+import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './keys.commands';
 import { evalFeedbackCommand, feedbackCommand, reclassifyCommand } from './feedback.commands';
 
 const HELP = `radar: Policy Radar command line
@@ -27,6 +28,10 @@ Usage:
                                  record that a document's sub-sector tag is wrong or missing
   radar reclassify [--dry-run]   re-tag stored documents after a vocabulary change; writes only
                                  documents whose tags changed (progress on stderr)
+  radar keys create --role ROLE [--name NAME]
+                                 create an API key (ROLE: admin, analyst, policy); prints it once
+  radar keys list                list API keys (ids, roles, dates; never the keys)
+  radar keys revoke ID           revoke an API key and its feed links
   radar reindex                  rebuild the search index from the stored documents (Elasticsearch:
                                  a new index version, then an atomic alias swap)
   radar --help                   this text
@@ -94,6 +99,22 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout,
         process.stderr,
       );
+    }
+    case 'keys': {
+      const [action, ...args] = rest;
+      const config = RadarConfig.fromEnv(process.env);
+      if (action === 'create') {
+        const { values } = parseArgs({ args, options: { role: { type: 'string' }, name: { type: 'string' } } });
+        if (!values.role) throw new UsageError('keys create needs --role admin|analyst|policy');
+        return createKeyCommand(config, { role: values.role, name: values.name }, process.stdout, process.stderr);
+      }
+      if (action === 'list') return listKeysCommand(config, process.stdout);
+      if (action === 'revoke') {
+        const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+        if (positionals.length !== 1) throw new UsageError('keys revoke takes one key ID');
+        return revokeKeyCommand(config, positionals[0]!, process.stdout);
+      }
+      throw new UsageError('keys needs create, list or revoke');
     }
     case 'reindex': {
       const count = await reindexSearch(RadarConfig.fromEnv(process.env));

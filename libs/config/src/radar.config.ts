@@ -98,6 +98,10 @@ const envSchema = z.object({
       return origins;
     })
     .optional(),
+  /** Requests per minute one API key may make (keys hold roles; see README); 0 turns the limit off. */
+  API_RATE_LIMIT_PER_MINUTE: int(0, 10_000_000).default(600),
+  /** Requests per minute one client IP may make without a key (public pages, failed sign-ins); 0: off. */
+  API_PUBLIC_RATE_LIMIT_PER_MINUTE: int(0, 10_000_000).default(120),
   /** Bearer token for the admin queue dashboard at /admin/queues; unset: the dashboard is not served. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
@@ -172,6 +176,10 @@ export class RadarConfig {
   readonly corsOrigins: readonly string[];
   /** Unset: no admin dashboard. */
   readonly adminToken?: string;
+  /** Per API key per minute; 0: off. */
+  readonly apiRateLimitPerMinute: number;
+  /** Per client IP per minute for requests without a valid key; 0: off. */
+  readonly apiPublicRateLimitPerMinute: number;
   /** Webhooks may target http: and private addresses (tests, receivers on your own network). */
   readonly webhookAllowPrivateNetwork: boolean;
   readonly webhookTimeoutMs: number;
@@ -210,6 +218,8 @@ export class RadarConfig {
     this.logFormat = env.LOG_FORMAT;
     this.corsOrigins = Object.freeze([...(env.CORS_ORIGINS ?? [])]);
     this.adminToken = env.ADMIN_TOKEN;
+    this.apiRateLimitPerMinute = env.API_RATE_LIMIT_PER_MINUTE;
+    this.apiPublicRateLimitPerMinute = env.API_PUBLIC_RATE_LIMIT_PER_MINUTE;
     this.webhookAllowPrivateNetwork = env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
     this.webhookTimeoutMs = env.WEBHOOK_TIMEOUT_MS;
     Object.freeze(this);

@@ -9,3 +9,4 @@ export * from './ids';
 export * from './alerts';
 export * from './alert-collapse';
 export * from './feedback';
+export * from './api-keys';

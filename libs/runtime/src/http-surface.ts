@@ -5,6 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { RadarConfig } from '@radar/config';
 import helmet from 'helmet';
 
+/** OpenAPI security scheme of API keys (`Authorization: Bearer <key>`); routes name it in `ApiBearerAuth`. */
+export const API_KEY_SCHEME = 'api-key';
+
 export interface PackageInfo {
   name: string;
   version: string;
@@ -40,6 +43,14 @@ export function setupOpenApi(app: NestExpressApplication, pkg: PackageInfo): voi
           'Invalid input is a 400 whose `message` lists every problem; a malformed query also gives its `position`.',
       )
       .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (`radar keys create --role admin|analyst|policy`).',
+        },
+        API_KEY_SCHEME,
+      )
       .build(),
   );
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, {

@@ -1,1 +1,2 @@
 export * from './boot';
+export { API_KEY_SCHEME } from './http-surface';

@@ -1,6 +1,11 @@
 export * from './search-index.port';
 export * from './search.module';
-export { SqliteSearchIndex, type SqliteSearchIndexOptions } from './sqlite/sqlite-search-index.adapter';
+export {
+  BROAD_MATCHES,
+  BROAD_WINDOW,
+  SqliteSearchIndex,
+  type SqliteSearchIndexOptions,
+} from './sqlite/sqlite-search-index.adapter';
 export {
   ElasticsearchSearchIndex,
   type ElasticsearchSearchIndexOptions,

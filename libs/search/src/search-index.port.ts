@@ -1,5 +1,6 @@
 import type {
   Alert,
+  ApiKey,
   AlertState,
   DocType,
   DocumentVersion,
@@ -225,4 +226,12 @@ export abstract class SearchIndex {
 
   abstract getDelivery(id: string): Promise<Delivery | null>;
   abstract recordDelivery(delivery: Delivery): Promise<void>;
+
+  /** Insert or replace an API key record by id (revoking is saving it with `revokedAt`). */
+  abstract saveApiKey(key: ApiKey): Promise<void>;
+  abstract getApiKey(id: string): Promise<ApiKey | null>;
+  /** The key record whose `hash` this is, revoked or not (the caller decides). */
+  abstract findApiKeyByHash(hash: string): Promise<ApiKey | null>;
+  /** Every key record, oldest first (createdAt, then id). */
+  abstract listApiKeys(): Promise<ApiKey[]>;
 }

@@ -9,6 +9,7 @@ import { validate } from '../validation';
 import { alertCalendarEvents, alertEntry, documentEntry } from './feed-entries';
 import { FEED_CONTENT_TYPES, type FeedFormat, renderFeed } from './feed.renderer';
 import { ICAL_CONTENT_TYPE, renderCalendar } from './icalendar.renderer';
+import { FeedRoles } from '../auth/access.decorators';
 
 /** Entries per feed: the newest alerts or documents. */
 const FEED_SIZE = 50;
@@ -56,6 +57,7 @@ export class FeedsController {
   ) {}
 
   @Get('alerts.atom')
+  @FeedRoles('policy', 'analyst')
   @Header('Content-Type', FEED_CONTENT_TYPES.atom)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'Alerts as Atom (a saved alert filter)' })
@@ -66,6 +68,7 @@ export class FeedsController {
   }
 
   @Get('alerts.rss')
+  @FeedRoles('policy', 'analyst')
   @Header('Content-Type', FEED_CONTENT_TYPES.rss)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'Alerts as RSS 2.0' })
@@ -76,6 +79,7 @@ export class FeedsController {
   }
 
   @Get('alerts.json')
+  @FeedRoles('policy', 'analyst')
   @Header('Content-Type', FEED_CONTENT_TYPES.json)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'Alerts as JSON Feed 1.1' })
@@ -87,6 +91,7 @@ export class FeedsController {
 
   /** Dated policy events (comment deadlines, effective dates...) of matching alerts, from today (UTC) on. */
   @Get('alerts.ics')
+  @FeedRoles('policy', 'analyst')
   @Header('Content-Type', ICAL_CONTENT_TYPE)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'Comment deadlines and effective dates of matching alerts as iCalendar' })
@@ -117,6 +122,7 @@ export class FeedsController {
   }
 
   @Get('search.atom')
+  @FeedRoles('analyst', 'policy')
   @Header('Content-Type', FEED_CONTENT_TYPES.atom)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'A saved search as Atom' })
@@ -127,6 +133,7 @@ export class FeedsController {
   }
 
   @Get('search.rss')
+  @FeedRoles('analyst', 'policy')
   @Header('Content-Type', FEED_CONTENT_TYPES.rss)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'A saved search as RSS 2.0' })
@@ -137,6 +144,7 @@ export class FeedsController {
   }
 
   @Get('search.json')
+  @FeedRoles('analyst', 'policy')
   @Header('Content-Type', FEED_CONTENT_TYPES.json)
   @Header('Cache-Control', CACHE)
   @ApiOperation({ summary: 'A saved search as JSON Feed 1.1' })

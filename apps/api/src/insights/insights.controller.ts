@@ -9,6 +9,7 @@ import { validate } from '../validation';
 import { CSV_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, openExport, writeExport } from './document-export';
 import { isTimeZone, TREND_INTERVALS } from './trend-buckets';
 import { TREND_DIMENSIONS, Trends, TrendsService } from './trends.service';
+import { Public, Roles } from '../auth/access.decorators';
 
 const MAX_WEEKS = 260;
 const q = z.string().max(2000).default('');
@@ -58,6 +59,7 @@ export class InsightsController {
   }
 
   @Get('taxonomy')
+  @Public()
   @ApiOperation({
     summary: 'The taxonomy',
     description:
@@ -88,6 +90,7 @@ export class InsightsController {
   }
 
   @Get('trends')
+  @Roles('analyst', 'policy')
   @ApiOperation({
     summary: 'Matching documents per sub-sector, goal or area over time',
     description:
@@ -143,6 +146,7 @@ export class InsightsController {
 
   /** Streams every match page by page; errors in the request are a 400 before the first byte. */
   @Get('export')
+  @Roles('analyst')
   @ApiOperation({
     summary: 'Export a search as CSV or JSON Lines',
     description: `Every document matching \`q\` (not only a page), newest first, streamed as an attachment. CSV (RFC 4180, header row) columns: ${CSV_COLUMNS.join(', ')}; list columns are \`;\`-separated ids; cells starting with = + - @ are prefixed with \`'\`. JSON Lines: one full document per line.`,

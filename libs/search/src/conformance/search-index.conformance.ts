@@ -1249,6 +1249,41 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
       });
     });
 
+    describe('API keys', () => {
+      const key = {
+        id: 'k-analyst-1',
+        name: 'Analyst desk',
+        role: 'analyst' as const,
+        hash: 'a'.repeat(64),
+        createdAt: '2026-01-15T15:00:00.000Z',
+      };
+
+      it('saves, finds by id and by hash, lists oldest first', async () => {
+        expect(await index.getApiKey(key.id)).toBeNull();
+        expect(await index.findApiKeyByHash(key.hash)).toBeNull();
+        const admin = {
+          ...key,
+          id: 'k-admin-1',
+          role: 'admin' as const,
+          hash: 'b'.repeat(64),
+          createdAt: '2026-01-14T00:00:00.000Z',
+        };
+        await index.saveApiKey(key);
+        await index.saveApiKey(admin);
+        expect(await index.getApiKey(key.id)).toEqual(key);
+        expect(await index.findApiKeyByHash(admin.hash)).toEqual(admin);
+        expect(await index.findApiKeyByHash('c'.repeat(64))).toBeNull();
+        expect((await index.listApiKeys()).map((k) => k.id)).toEqual(['k-admin-1', 'k-analyst-1']);
+      });
+
+      it('revoking is saving with revokedAt; the record stays findable so the caller can refuse it', async () => {
+        await index.saveApiKey(key);
+        await index.saveApiKey({ ...key, revokedAt: '2026-01-16T00:00:00.000Z' });
+        expect(await index.findApiKeyByHash(key.hash)).toEqual({ ...key, revokedAt: '2026-01-16T00:00:00.000Z' });
+        expect(await index.listApiKeys()).toHaveLength(1);
+      });
+    });
+
     describe('webhook subscriptions', () => {
       it('are stored with their target and secret, and listed apart from email subscriptions', async () => {
         const hook = makeSubscription({

@@ -104,6 +104,7 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
       '/pr-feedback',
       '/pr-document-versions',
       '/pr-alert-keys',
+      '/pr-api-keys',
     ]);
     expect(created[0].body).toEqual({
       aliases: { 'pr-documents-read': {}, 'pr-documents-write': { is_write_index: true } },
@@ -409,6 +410,34 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
     expect((calls[1].body as { query: unknown }).query).toEqual({
       bool: { filter: [{ term: { documentId: 'd1' } }, { term: { label: 'shipbuilding' } }] },
     });
+  });
+
+  it('API keys: stored by id with wait_for, found by a term query on the hash, a 404 is null', async () => {
+    const { mock, calls, index } = setup();
+    const key = {
+      id: 'k1',
+      name: 'desk',
+      role: 'policy' as const,
+      hash: 'f'.repeat(64),
+      createdAt: '2026-11-24T00:00:00.000Z',
+    };
+    route(mock, calls, 'PUT', '/:index/_doc/:id', () => ({ _id: 'k1', result: 'created' }));
+    route(mock, calls, 'POST', '/:index/_search', () => ({
+      ...emptySearch,
+      hits: { total: { value: 1, relation: 'eq' }, hits: [{ _id: 'k1', _source: key }] },
+    }));
+    route(mock, calls, 'GET', '/:index/_doc/:id', () => responseError(404, 'not_found'));
+    await index.saveApiKey(key);
+    expect(calls[0]).toMatchObject({
+      method: 'PUT',
+      path: '/pr-api-keys/_doc/k1',
+      querystring: { refresh: 'wait_for' },
+    });
+    expect(calls[0].body).toEqual(key);
+    expect(await index.findApiKeyByHash(key.hash)).toEqual(key);
+    expect(calls[1]).toMatchObject({ path: '/pr-api-keys/_search' });
+    expect((calls[1].body as { query: unknown }).query).toEqual({ term: { hash: key.hash } });
+    expect(await index.getApiKey('missing')).toBeNull();
   });
 
   it('search: filter + scored query, facets, histogram with time zone, highlight, relevance sort', async () => {

@@ -26,6 +26,7 @@ import {
   parseQuery,
   type Alert,
   type AlertState,
+  type ApiKey,
   type QueryNode,
   type RadarDocument,
   type Subscription,
@@ -61,6 +62,7 @@ import { compileQuery, MATCH_NONE, rankingQuery, searchQuery } from './dsl-compi
 import {
   alertKeysIndex,
   alertsIndex,
+  apiKeysIndex,
   documentVersionsIndex,
   deliveriesIndex,
   feedbackIndex,
@@ -231,6 +233,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     await this.createIfMissing(feedbackIndex(this.names));
     await this.createIfMissing(documentVersionsIndex(this.names));
     await this.createIfMissing(alertKeysIndex(this.names));
+    await this.createIfMissing(apiKeysIndex(this.names));
   }
 
   /** True when this call created the index. */
@@ -260,6 +263,7 @@ export class ElasticsearchSearchIndex extends SearchIndex {
       this.names.deliveries,
       this.names.feedback,
       this.names.alertKeys,
+      this.names.apiKeys,
     ];
     await this.client.indices.delete({ index: all, ignore_unavailable: true });
     try {
@@ -1065,5 +1069,39 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     } catch (err) {
       if (statusOf(err) !== 409) throw err; // already recorded: the first one stands
     }
+  }
+  // ---------------------------------------------------------------- API keys
+
+  override async saveApiKey(key: ApiKey): Promise<void> {
+    await this.client.index({ index: this.names.apiKeys, id: key.id, document: key, refresh: 'wait_for' });
+  }
+
+  override async getApiKey(id: string): Promise<ApiKey | null> {
+    try {
+      const res = await this.client.get<ApiKey>({ index: this.names.apiKeys, id });
+      return res.found && res._source ? res._source : null;
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  override async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const res = await this.client.search<ApiKey>({
+      index: this.names.apiKeys,
+      query: { term: { hash } },
+      size: 1,
+    });
+    return res.hits.hits[0]?._source ?? null;
+  }
+
+  override async listApiKeys(): Promise<ApiKey[]> {
+    const res = await this.client.search<ApiKey>({
+      index: this.names.apiKeys,
+      query: { match_all: {} },
+      sort: [{ createdAt: 'asc' }, { id: 'asc' }],
+      size: 10000,
+    });
+    return res.hits.hits.map((h) => h._source!).filter(Boolean);
   }
 }

@@ -28,6 +28,7 @@ export interface IndexNames {
   feedback: string;
   /** Near-duplicate collapse keys, one document per key (see `claimAlertKeys`). */
   alertKeys: string;
+  apiKeys: string;
   documentsVersion(n: number): string;
 }
 
@@ -49,6 +50,7 @@ export function indexNames(prefix: string): IndexNames {
     deliveries: `${prefix}-deliveries`,
     feedback: `${prefix}-feedback`,
     alertKeys: `${prefix}-alert-keys`,
+    apiKeys: `${prefix}-api-keys`,
     documentsVersion: (n) => `${prefix}-documents-v${n}`,
   };
 }
@@ -257,6 +259,24 @@ export function deliveriesIndex(names: IndexNames): estypes.IndicesCreateRequest
         subscriptionId: { type: 'keyword' },
         email: { type: 'keyword' },
         sentAt: { type: 'date' },
+      },
+    },
+  };
+}
+
+/** API key records (the key's SHA-256, never the key), id = the key id. */
+export function apiKeysIndex(names: IndexNames): estypes.IndicesCreateRequest {
+  return {
+    index: names.apiKeys,
+    mappings: {
+      dynamic: false,
+      properties: {
+        id: { type: 'keyword' },
+        hash: { type: 'keyword' },
+        role: { type: 'keyword' },
+        name: { type: 'keyword' },
+        createdAt: { type: 'date' },
+        revokedAt: { type: 'date' },
       },
     },
   };

@@ -161,7 +161,19 @@ CREATE TABLE alert_keys (
 CREATE INDEX alert_keys_alert ON alert_keys (alert_id);
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
+/** v6: API keys, stored by the SHA-256 of the key (the key itself is never stored). */
+const V6 = `
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

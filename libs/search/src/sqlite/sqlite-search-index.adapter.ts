@@ -16,7 +16,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Alert, AlertState, Feedback, FeedbackFilter, QueryNode, RadarDocument, Subscription } from '@radar/core';
+import type {
+  Alert,
+  AlertState,
+  ApiKey,
+  Feedback,
+  FeedbackFilter,
+  QueryNode,
+  RadarDocument,
+  Subscription,
+} from '@radar/core';
 import { bucketsFromSlots, histogramTimeZone, isUtc } from '../histogram';
 import {
   FACET_NAMES,
@@ -74,9 +83,9 @@ export const FACET_SAMPLE = 1000;
 /** Counting stops here when a filter must be checked per match: `total` is then a lower bound. */
 export const TOTAL_CAP = 10_000;
 /** Pure full-text queries matching more documents than this are ranked within a key window. */
-export const BROAD_MATCHES = 20_000;
+export const BROAD_MATCHES = 5_000;
 /** Matches the first window of a very broad query is expected to hold. */
-export const BROAD_WINDOW = 5_000;
+export const BROAD_WINDOW = 2_000;
 /** bm25 as FTS5's `rank`, so `ORDER BY rank` sorts inside FTS5 (same weights as BM25_WEIGHTS). */
 const RANK_FUNCTION = "'bm25(10.0, 4.0, 1.0)'";
 /** bm25 column weights: title, summary, body. */
@@ -99,6 +108,27 @@ function byRelevance(a: DocRow, b: DocRow): number {
   if (a.score !== b.score) return b.score - a.score;
   if (a.published_at !== b.published_at) return a.published_at < b.published_at ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+interface ApiKeyRow {
+  id: string;
+  hash: string;
+  role: ApiKey['role'];
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+function apiKeyFromRow(row: ApiKeyRow): ApiKey {
+  const key: ApiKey = { id: row.id, name: row.name, role: row.role, hash: row.hash, createdAt: row.created_at };
+  if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
+  return key;
+}
+
+/** A full-text match and its score, before its id and date are looked up. */
+interface Scored {
+  doc_key: number;
+  score: number;
 }
 
 interface DocRow {
@@ -166,6 +196,9 @@ export class SqliteSearchIndex extends SearchIndex {
         db.pragma('mmap_size = 2147418112');
         db.pragma('cache_size = -65536');
         migrate(db);
+        // Per-connection scratch set: a filtered relevance search stores its filter's keys here
+        // once, and every statement of that search probes it by rowid (see rankedSearch).
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS search_keys (doc_key INTEGER PRIMARY KEY)');
       } catch (err) {
         db.close();
         throw err;
@@ -471,48 +504,75 @@ export class SqliteSearchIndex extends SearchIndex {
     // The ranked stream reads the FTS index alone: other conditions are a set-membership test on
     // the rowid (`+` keeps SQLite from handing the IN to FTS5 as one point query per key, each of
     // which would recompute bm25's IDF), and `id`/`published_at` are looked up for kept rows only.
-    const filter: SqlFragment = plan.keys
-      ? { sql: `AND +f.rowid IN (${plan.keys.sql})`, params: plan.keys.params }
-      : { sql: '', params: [] };
-
-    // Pure full-text queries: the exact total first (cheap over the index alone); it tells
-    // whether the query is very broad. Filtered ones are counted after ranking, if at all.
-    let total = 0;
-    let lowerBound = false;
-    if (plan.count !== undefined) {
-      total = (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.count) as { n: number })
-        .n;
+    // The filter's keys are computed once per search into the connection's temp `search_keys`
+    // (an IN over a subquery would rebuild its set in each of the statements below).
+    let filter: SqlFragment = { sql: '', params: [] };
+    if (plan.keys) {
+      this.stmt('DELETE FROM temp.search_keys').run();
+      this.stmt(`INSERT INTO temp.search_keys (doc_key) ${plan.keys.sql}`).run(...plan.keys.params);
+      filter = { sql: 'AND +f.rowid IN (SELECT doc_key FROM temp.search_keys)', params: [] };
     }
 
-    // Very broad full-text queries: bm25 costs ~1 µs per match inside FTS5, so ranking 100k+
-    // matches for every page is slow. They are ranked in two tiers: first the matches among the
-    // most recently indexed documents (keys >= w, a window expected to hold BROAD_WINDOW matches;
-    // roughly the newest for feeds ingested in order), then all older matches. Scores are exact
-    // bm25 scores; only the order across the tier boundary is approximated. The window start
-    // travels in the cursor, so paging is stable: every match appears exactly once. Facets are
-    // counted over the top FACET_SAMPLE of the first tier. Total stays exact.
+    // Totals first (they are cheap: FTS5 counts without decoding positions or scoring): the
+    // exact total of a pure full-text query, a count capped at TOTAL_CAP for a filtered one.
+    const textMatches = (
+      this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.match) as { n: number }
+    ).n;
+    let total: number;
+    let lowerBound = false;
+    if (plan.count !== undefined) {
+      total =
+        plan.count === plan.match
+          ? textMatches
+          : (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.count) as { n: number }).n;
+    } else {
+      total = (
+        this.stmt(
+          `SELECT count(*) AS n FROM (SELECT 1 FROM docs_fts f WHERE docs_fts MATCH ? ${filter.sql} LIMIT ?)`,
+        ).get(plan.match, ...filter.params, TOTAL_CAP + 1) as { n: number }
+      ).n;
+      if (total > TOTAL_CAP) {
+        total = TOTAL_CAP;
+        lowerBound = true;
+      }
+    }
+
+    // Broad queries: bm25 costs ~1 µs per full-text match inside FTS5 (scoring, not matching, is
+    // the cost), so ranking tens of thousands of matches for every page is slow. A query whose
+    // full-text part matches more than BROAD_MATCHES documents is ranked in two tiers: first the
+    // matches among the most recently indexed documents (keys >= w, a window expected to hold
+    // BROAD_WINDOW full-text matches; the newest for feeds ingested in order), then all older
+    // matches. Filters apply inside each tier. Scores are exact bm25 scores; only the order across
+    // the tier boundary is approximated (newer first). The window start travels in the cursor, so
+    // paging is stable: every match appears exactly once. Facets are counted over the top
+    // FACET_SAMPLE of the first tier. Totals stay as above.
     let windowStart = cursor?.w;
-    if (!cursor && plan.count !== undefined && total > (this.options.broadMatches ?? BROAD_MATCHES)) {
-      const span = this.stmt('SELECT min(doc_key) AS lo, max(doc_key) AS hi FROM documents').get() as {
+    if (!cursor && textMatches > (this.options.broadMatches ?? BROAD_MATCHES)) {
+      const span = this.stmt(
+        // Two subqueries: each is one b-tree seek; min and max in one SELECT would scan the table.
+        'SELECT (SELECT min(doc_key) FROM documents) AS lo, (SELECT max(doc_key) FROM documents) AS hi',
+      ).get() as {
         lo: number;
         hi: number;
       };
       const window = this.options.broadWindow ?? BROAD_WINDOW;
-      windowStart = Math.max(span.lo, span.hi - Math.ceil(((span.hi - span.lo + 1) * window) / total));
+      windowStart = Math.max(span.lo, span.hi - Math.ceil(((span.hi - span.lo + 1) * window) / textMatches));
     }
     const facetWant = names.length > 0 ? FACET_SAMPLE + 1 : 0;
-    let rows: DocRow[];
-    let exhausted: boolean;
+    // `scored` is in score order (facets sample its head); `ordered` is the head that pages are
+    // cut from, in full relevance order (ties broken by date and id, looked up for it alone).
+    let scored: Scored[];
+    let ordered: DocRow[];
     if (windowStart === undefined) {
       const tier = this.rankedTier(plan, filter, 0, undefined, Math.max(need, facetWant));
       if (tier === null) return null;
-      ({ rows, exhausted } = tier);
+      scored = tier;
+      ordered = this.inRelevanceOrder(tier, need);
     } else {
       const inWindow = (
-        this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ? AND rowid >= CAST(? AS INTEGER)').get(
-          plan.match,
-          windowStart,
-        ) as { n: number }
+        this.stmt(
+          `SELECT count(*) AS n FROM docs_fts f WHERE docs_fts MATCH ? AND f.rowid >= CAST(? AS INTEGER) ${filter.sql}`,
+        ).get(plan.match, windowStart, ...filter.params) as { n: number }
       ).n;
       const first = this.rankedTier(
         plan,
@@ -522,38 +582,21 @@ export class SqliteSearchIndex extends SearchIndex {
         Math.min(inWindow, Math.max(need, facetWant)),
       );
       if (first === null) return null;
-      rows = first.rows;
+      scored = first;
+      ordered = this.inRelevanceOrder(first, need);
       if (need > inWindow) {
         const second = this.rankedTier(plan, filter, 0, windowStart, need - inWindow);
         if (second === null) return null;
-        rows = [...rows.slice(0, inWindow), ...second.rows];
-        exhausted = second.exhausted;
-      } else {
-        exhausted = false;
+        ordered = [...ordered.slice(0, inWindow), ...this.inRelevanceOrder(second, need - inWindow)];
       }
     }
-    if (plan.count === undefined) {
-      if (exhausted) total = rows.length;
-      else {
-        total = (
-          this.stmt(
-            `SELECT count(*) AS n FROM (SELECT 1 FROM docs_fts f WHERE docs_fts MATCH ? ${filter.sql} LIMIT ?)`,
-          ).get(plan.match, ...filter.params, TOTAL_CAP + 1) as { n: number }
-        ).n;
-        if (total > TOTAL_CAP) {
-          total = TOTAL_CAP;
-          lowerBound = true;
-        }
-      }
-    }
-
-    const pageRows = rows.slice(offset, offset + limit);
-    const more = windowStart === undefined ? rows.length > offset + limit : offset + limit < total;
+    const pageRows = ordered.slice(offset, offset + limit);
+    const more = windowStart === undefined ? scored.length > offset + limit : offset + limit < total;
     const nextCursor = more
       ? encodeCursor({ k: 'rel', o: offset + limit, ...(windowStart === undefined ? {} : { w: windowStart }) })
       : undefined;
     const facets = this.facetsOfKeys(
-      rows.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
+      scored.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
       names,
     );
     const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
@@ -561,8 +604,8 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /**
-   * The best `count` matches with keys in [from, below), in relevance order (score, then newest,
-   * then id), complete across ties at the cut. `null` when FTS5's stream is not in rank order.
+   * The best `count` matches with keys in [from, below), by descending score, complete across
+   * ties at the cut. `null` when FTS5's stream is not in rank order.
    */
   private rankedTier(
     plan: FtsPlan,
@@ -570,8 +613,8 @@ export class SqliteSearchIndex extends SearchIndex {
     from: number,
     below: number | undefined,
     count: number,
-  ): { rows: DocRow[]; exhausted: boolean } | null {
-    if (count <= 0) return { rows: [], exhausted: false };
+  ): Scored[] | null {
+    if (count <= 0) return [];
     const ranked = this.stmt(
       `SELECT f.rowid AS doc_key, -f.rank AS score FROM docs_fts f
        WHERE docs_fts MATCH ? AND f.rank MATCH ${RANK_FUNCTION} AND f.rowid >= CAST(? AS INTEGER)
@@ -581,33 +624,40 @@ export class SqliteSearchIndex extends SearchIndex {
     // Fetch until the rows that make the cut are final: every fetched row scoring above the last
     // fetched score is final; rows tied with it may continue past the limit.
     let want = count + 8;
-    let scored: { doc_key: number; score: number }[];
-    let exhausted: boolean;
+    let scored: Scored[];
     for (;;) {
-      scored = ranked.all(plan.match, from, below ?? Number.MAX_SAFE_INTEGER, ...filter.params, want) as {
-        doc_key: number;
-        score: number;
-      }[];
+      scored = ranked.all(plan.match, from, below ?? Number.MAX_SAFE_INTEGER, ...filter.params, want) as Scored[];
       for (let i = 1; i < scored.length; i++) if (scored[i].score > scored[i - 1].score) return null;
-      exhausted = scored.length < want;
-      if (exhausted) break;
+      if (scored.length < want) break;
       const min = scored[scored.length - 1].score;
       let above = scored.length;
       while (above > 0 && scored[above - 1].score === min) above--;
       if (above >= count) break;
       want *= 4;
     }
+    return scored;
+  }
+
+  /**
+   * The first `upTo` of `scored` (extended over rows tied with the last of them), with id and
+   * published date looked up, in relevance order: score, then newest, then id.
+   */
+  private inRelevanceOrder(scored: Scored[], upTo: number): DocRow[] {
+    let cut = Math.min(upTo, scored.length);
+    while (cut > 0 && cut < scored.length && scored[cut].score === scored[cut - 1].score) cut++;
+    if (cut === 0) return [];
+    const head = scored.slice(0, cut);
     const meta = this.stmt(
       `SELECT d.doc_key, d.id, d.published_at FROM json_each(?) j
        CROSS JOIN documents d ON d.doc_key = j.value`,
-    ).all(JSON.stringify(scored.map((r) => r.doc_key))) as DocRow[];
+    ).all(JSON.stringify(head.map((r) => r.doc_key))) as DocRow[];
     const byKey = new Map(meta.map((m) => [m.doc_key, m]));
     const rows: DocRow[] = [];
-    for (const r of scored) {
+    for (const r of head) {
       const m = byKey.get(r.doc_key);
       if (m !== undefined) rows.push({ ...m, score: r.score });
     }
-    return { rows: rows.sort(byRelevance), exhausted };
+    return rows.sort(byRelevance);
   }
 
   private loadPage(rows: DocRow[]): { score: number; document: RadarDocument }[] {
@@ -633,20 +683,19 @@ export class SqliteSearchIndex extends SearchIndex {
   private facetsOfKeys(keys: number[], names: FacetName[]): SearchResult['facets'] {
     const out: SearchResult['facets'] = {};
     if (names.length === 0) return out;
-    const wanted = new Set<string>(names);
     const rows = (
       keys.length === 0
         ? []
         : this.stmt(
             `SELECT t.field, t.value, count(*) AS n FROM json_each(?) j
              CROSS JOIN doc_tags t INDEXED BY doc_tags_doc ON t.doc_key = j.value
+             WHERE t.field IN (SELECT value FROM json_each(?))
              GROUP BY t.field, t.value`,
-          ).all(JSON.stringify(keys))
+          ).all(JSON.stringify(keys), JSON.stringify(names))
     ) as { field: string; value: string; n: number }[];
     const label = this.stmt('SELECT label FROM doc_tags WHERE field = ? AND value = ? LIMIT 1');
     const byField = new Map<string, { value: string; count: number }[]>();
     for (const r of rows) {
-      if (!wanted.has(r.field)) continue;
       const l = (label.get(r.field, r.value) as { label: string } | undefined)?.label ?? r.value;
       let list = byField.get(r.field);
       if (list === undefined) byField.set(r.field, (list = []));
@@ -968,6 +1017,33 @@ export class SqliteSearchIndex extends SearchIndex {
     this.stmt(
       'INSERT OR IGNORE INTO deliveries (id, subscription_id, email, subject, sent_at) VALUES (?, ?, ?, ?, ?)',
     ).run(delivery.id, delivery.subscriptionId, delivery.email, delivery.subject, delivery.sentAt);
+  }
+
+  // ---------------------------------------------------------------- API keys
+
+  override async saveApiKey(key: ApiKey): Promise<void> {
+    this.stmt(
+      `INSERT INTO api_keys (id, hash, role, name, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, role = excluded.role, name = excluded.name,
+         created_at = excluded.created_at, revoked_at = excluded.revoked_at`,
+    ).run(key.id, key.hash, key.role, key.name, key.createdAt, key.revokedAt ?? null);
+  }
+
+  override async getApiKey(id: string): Promise<ApiKey | null> {
+    return this.oneApiKey('SELECT * FROM api_keys WHERE id = ?', id);
+  }
+
+  override async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    return this.oneApiKey('SELECT * FROM api_keys WHERE hash = ?', hash);
+  }
+
+  override async listApiKeys(): Promise<ApiKey[]> {
+    return (this.stmt('SELECT * FROM api_keys ORDER BY created_at, id').all() as ApiKeyRow[]).map(apiKeyFromRow);
+  }
+
+  private oneApiKey(sql: string, value: string): ApiKey | null {
+    const row = this.stmt(sql).get(value) as ApiKeyRow | undefined;
+    return row ? apiKeyFromRow(row) : null;
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -6,6 +6,8 @@ import { redisOptionsFromUrl } from '@radar/queue';
 
 const WINDOW_MS = 60 * 60 * 1000;
 
+const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url').slice(0, 22);
+
 export type RateLimitDecision =
   { allowed: true } | { allowed: false; retryAfterSeconds: number; limit: 'ip' | 'address' };
 
@@ -36,13 +38,18 @@ end
 return {0, 0}
 `;
 
+export type RequestLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 /**
- * Subscribe rate limits per address and per client IP, kept in Redis so every API instance
- * shares them: keys `${prefix}:ratelimit:subscribe:<ip|address>:<hash>` (hashed: Redis holds no
- * addresses). A limit of 0 is off.
+ * Rate limits kept in Redis so every API instance shares them (ids are hashed: Redis holds no
+ * addresses or keys). A limit of 0 is off.
+ * - subscribe attempts per address and per client IP, per hour (sliding window):
+ *   `${prefix}:ratelimit:subscribe:<ip|address>:<hash>`;
+ * - API requests per key or per client IP, per minute (fixed window, one INCR):
+ *   `${prefix}:ratelimit:api:<bucket hash>:<minute>`.
  */
 @Injectable()
-export class SubscriptionRateLimiter implements OnModuleDestroy {
+export class RateLimiter implements OnModuleDestroy {
   private readonly redis: Redis;
 
   constructor(private readonly config: RadarConfig) {
@@ -51,7 +58,7 @@ export class SubscriptionRateLimiter implements OnModuleDestroy {
   }
 
   /** Counts one subscribe attempt against both limits, unless either is already reached. */
-  async hit(email: string, ip: string, nowMs = Date.now()): Promise<RateLimitDecision> {
+  async subscribeAttempt(email: string, ip: string, nowMs = Date.now()): Promise<RateLimitDecision> {
     const checks = (
       [
         { kind: 'ip', id: ip, limit: this.config.subscribeLimitPerIpPerHour },
@@ -73,9 +80,19 @@ export class SubscriptionRateLimiter implements OnModuleDestroy {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limit: checks[worst - 1]!.kind };
   }
 
+  /** Counts one API request in `bucket`'s current minute; refused once `limit` requests were counted. */
+  async request(bucket: string, limit: number, nowMs = Date.now()): Promise<RequestLimitDecision> {
+    if (limit <= 0) return { allowed: true };
+    const minute = Math.floor(nowMs / 60_000);
+    const key = `${this.config.queuePrefix}:ratelimit:api:${hashId(bucket)}:${minute}`;
+    const result = await this.redis.multi().incr(key).pexpire(key, 120_000).exec();
+    const count = Number(result?.[0]?.[1] ?? 0);
+    if (count <= limit) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)) };
+  }
+
   private key(kind: string, id: string): string {
-    const hash = createHash('sha256').update(id).digest('base64url').slice(0, 22);
-    return `${this.config.queuePrefix}:ratelimit:subscribe:${kind}:${hash}`;
+    return `${this.config.queuePrefix}:ratelimit:subscribe:${kind}:${hashId(id)}`;
   }
 
   async onModuleDestroy(): Promise<void> {
