@@ -84,7 +84,7 @@ describe('fault: kill -9 of the classifier and the notifier while 5,000 document
           classifier.start();
           await run.until(
             () => run.index.count(),
-            (n) => n > atDocuments,
+            (n) => n > atDocuments || n >= items.size,
             { timeoutMs: 60_000, what: 'the restarted classifier to index again' },
           );
           classifierKills.push({ atDocuments, resumeMs: Date.now() - killedAt });
@@ -131,11 +131,10 @@ describe('fault: kill -9 of the classifier and the notifier while 5,000 document
           const ambiguous = smtp.received.map((m) => m.messageId).filter((id) => !recorded.has(deliveryOf(id)));
           for (const id of ambiguous) unrecordedAtKill.add(id);
           notifier.start();
-          await run.until(
-            () => smtp.received.length,
-            (n) => n > atEmails,
-            { timeoutMs: 120_000, what: 'the restarted notifier to send again' },
-          );
+          await run.until(async () => smtp.received.length > atEmails || (await queues.drained()), Boolean, {
+            timeoutMs: 120_000,
+            what: 'the restarted notifier to send again',
+          });
           notifierKills.push({
             at: midSend ? 'mid-send' : 'anywhere',
             atEmails,

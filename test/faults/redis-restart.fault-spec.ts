@@ -95,7 +95,7 @@ function redisRestart(dataKept: boolean): void {
       const atRestart = run.index.count();
       await run.until(
         () => run.index.count(),
-        (n) => n > atRestart,
+        (n) => n > atRestart || n >= SOURCES * ITEMS_PER_SOURCE,
         { timeoutMs: 120_000, what: 'indexing to resume after Redis is back' },
       );
       const recoveryMs = Date.now() - upAt;
