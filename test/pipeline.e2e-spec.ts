@@ -118,6 +118,14 @@ describe('pipeline, end to end', () => {
 
     const alerts = await getJson('/api/alerts');
     expect(alerts.body.alerts.map((a: { title: string }) => a.title)).toEqual([RULE.title]);
+    // The alert desk's query filters apply to the alert's document.
+    const titles = async (query: string) =>
+      (await getJson(`/api/alerts?${query}`)).body.alerts.map((a: { title: string }) => a.title);
+    expect(await titles('q=licensing%20reactors')).toEqual([RULE.title]);
+    expect(await titles('q=sourdough')).toEqual([]);
+    const badQuery = await getJson('/api/alerts?q=reactors%20AND%20(');
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.position).toBeGreaterThan(0);
     await pollUntil(
       () => getJson('/api/search?q='),
       (r) => r.body.total === 2,

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, NotFoundException, Param, Patch, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Alert, ALERT_STATES, DOC_TYPES, DocumentVersion, parseQuery, PRIORITIES, RadarDocument } from '@radar/core';
+import { Alert, ALERT_STATES, DocumentVersion, parseQuery, RadarDocument } from '@radar/core';
 import { AlertPage, FACET_NAMES, SearchIndex, SearchResult } from '@radar/search';
 import { z } from 'zod';
 import { ApiAlertFilters, ApiBadRequest, ApiNotFound, ApiPaging, object } from './ops/openapi.decorators';
 import { validate } from './validation';
+import { alertFilterParams, toAlertFilter } from './alert-filters';
 import { Roles } from './auth/access.decorators';
 import type { AuthenticatedRequest } from './auth/api-access.guard';
 
@@ -30,17 +31,7 @@ const triageBody = z.object({
   by: z.string().trim().min(1).max(200).optional(),
 });
 
-const alertParams = z.object({
-  sector: z.string().max(100).optional(),
-  area: z.string().max(100).optional(),
-  goal: z.string().max(100).optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  type: z.enum(DOC_TYPES).optional(),
-  state: z.enum(ALERT_STATES).optional(),
-  since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  limit,
-  cursor,
-});
+const alertParams = alertFilterParams.extend({ limit, cursor });
 
 @Controller('api')
 export class SearchController {
@@ -198,9 +189,8 @@ export class SearchController {
   })
   @ApiBadRequest()
   async alerts(@Query() raw: unknown): Promise<AlertPage> {
-    const params = validate(alertParams, raw);
-    const since = params.since ? new Date(params.since).toISOString() : undefined;
-    return this.index.listAlerts({ ...params, since });
+    const { limit, cursor, ...filters } = validate(alertParams, raw);
+    return this.index.listAlerts({ ...toAlertFilter(filters), limit, cursor });
   }
 
   /** Triage: new, reviewed, dismissed or acted, with who and when. */

@@ -118,6 +118,12 @@ export interface AlertFilter {
   state?: AlertState;
   /** ISO instant: alerts created at or after it. */
   since?: string;
+  /**
+   * Alerts whose document matches this query of the search language (words, `agency:`, ...).
+   * Evaluated per alert (see alert-query.ts): one call examines at most ALERT_QUERY_SCAN alerts,
+   * so a selective query may return a short page with a `nextCursor` to go on.
+   */
+  query?: QueryNode;
   limit?: number;
   cursor?: string;
 }

@@ -28,6 +28,7 @@ const PRIORITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2, none
  * entry per filter: a new API filter (e.g. agency, q) is one more line here.
  */
 export const ALERT_FILTERS = [
+  { name: 'q', title: 'Words or query', kind: 'text', options: () => undefined },
   { name: 'priority', title: 'Priority', kind: 'select', options: () => ['high', 'medium', 'low'] },
   { name: 'state', title: 'Triage state', kind: 'select', options: () => [...ALERT_STATES] },
   { name: 'sector', title: 'Sub-sector', kind: 'select', options: (t?: Taxonomy) => t?.subSectors.map((s) => s.id) },
@@ -39,6 +40,7 @@ export const ALERT_FILTERS = [
     options: (t?: Taxonomy) => t?.advocacyGoals.map((g) => g.id),
   },
   { name: 'type', title: 'Document type', kind: 'select', options: () => [...DOC_TYPES] },
+  { name: 'agency', title: 'Agency', kind: 'text', options: () => undefined },
   { name: 'since', title: 'Raised since', kind: 'date', options: () => undefined },
 ] as const;
 
@@ -73,7 +75,14 @@ export function AlertFilterForm({ filters, base }: { filters: AlertFilters; base
       {ALERT_FILTERS.map((f) => (
         <div class="field" key={f.name}>
           <label for={`filter-${f.name}`}>{f.title}</label>
-          {f.kind === 'date' ? (
+          {f.kind === 'text' ? (
+            <input
+              id={`filter-${f.name}`}
+              type="search"
+              value={filters[f.name] ?? ''}
+              onChange={(e) => set(f.name, e.currentTarget.value.trim())}
+            />
+          ) : f.kind === 'date' ? (
             <input
               id={`filter-${f.name}`}
               type="date"

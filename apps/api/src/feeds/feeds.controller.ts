@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RadarConfig } from '@radar/config';
-import { ALERT_STATES, type Alert, defaultTaxonomy, DOC_TYPES, parseQuery, PRIORITIES } from '@radar/core';
+import { type Alert, defaultTaxonomy, parseQuery } from '@radar/core';
 import { SearchIndex } from '@radar/search';
 import { z } from 'zod';
 import { ApiAlertFilters, ApiFeed } from '../ops/openapi.decorators';
@@ -9,6 +9,7 @@ import { validate } from '../validation';
 import { alertCalendarEvents, alertEntry, documentEntry } from './feed-entries';
 import { FEED_CONTENT_TYPES, type FeedFormat, renderFeed } from './feed.renderer';
 import { ICAL_CONTENT_TYPE, renderCalendar } from './icalendar.renderer';
+import { alertFilterParams, type AlertFilterParams, toAlertFilter } from '../alert-filters';
 import { FeedRoles } from '../auth/access.decorators';
 
 /** Entries per feed: the newest alerts or documents. */
@@ -19,17 +20,8 @@ const PAGE = 100;
 const CACHE = 'public, max-age=60';
 const DAY_MS = 86_400_000;
 
-/** The filters of GET /api/alerts (without paging): a feed URL is a saved alert filter. */
-const alertFilters = z.object({
-  sector: z.string().max(100).optional(),
-  area: z.string().max(100).optional(),
-  goal: z.string().max(100).optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  type: z.enum(DOC_TYPES).optional(),
-  state: z.enum(ALERT_STATES).optional(),
-  since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-});
-type AlertFilters = z.output<typeof alertFilters>;
+const alertFilters = alertFilterParams;
+type AlertFilters = AlertFilterParams;
 
 const calendarParams = alertFilters.extend({
   /** Also events up to this many days before today (UTC). */
@@ -193,11 +185,11 @@ export class FeedsController {
   }
 
   private async listAlerts(filters: AlertFilters, max: number): Promise<Alert[]> {
-    const since = filters.since ? new Date(filters.since).toISOString() : undefined;
+    const filter = toAlertFilter(filters);
     const out: Alert[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.index.listAlerts({ ...filters, since, limit: Math.min(PAGE, max - out.length), cursor });
+      const page = await this.index.listAlerts({ ...filter, limit: Math.min(PAGE, max - out.length), cursor });
       out.push(...page.alerts);
       cursor = page.nextCursor;
     } while (cursor && out.length < max);

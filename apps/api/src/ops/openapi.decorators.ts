@@ -85,6 +85,13 @@ export const ApiAlertFilters = () =>
     ApiQuery({ name: 'priority', required: false, enum: [...PRIORITIES] }),
     ApiQuery({ name: 'type', required: false, enum: [...DOC_TYPES], description: 'Document type.' }),
     ApiQuery({ name: 'state', required: false, enum: [...ALERT_STATES], description: 'Triage state.' }),
+    ApiQuery({ name: 'agency', required: false, type: 'string', description: "An agency of the alert's document." }),
+    ApiQuery({
+      name: 'q',
+      required: false,
+      type: 'string',
+      description: "Query language over the alert's document (words, phrases, fields); a malformed query is a 400.",
+    }),
     ApiQuery({
       name: 'since',
       required: false,

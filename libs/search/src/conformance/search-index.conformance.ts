@@ -814,6 +814,26 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
         const list = async (filter: Parameters<SearchIndex['listAlerts']>[0]): Promise<string[]> =>
           (await index.listAlerts(filter)).alerts.map((a) => a.id);
 
+        it('query: alerts whose document matches (words, agency), paged, a missing document never matches', async () => {
+          await index.upsertDocuments([corpusDoc('nrc-spent-fuel'), corpusDoc('doe-smr-funding')]);
+          const nrc = makeAlert({ id: 'q1', documentId: 'nrc-spent-fuel', createdAt: '2026-02-01T00:00:00.000Z' });
+          const doe = makeAlert({ id: 'q2', documentId: 'doe-smr-funding', createdAt: '2026-02-02T00:00:00.000Z' });
+          const doe2 = makeAlert({ id: 'q3', documentId: 'doe-smr-funding', createdAt: '2026-02-03T00:00:00.000Z' });
+          for (const a of [nrc, doe, doe2]) await index.upsertAlert(a);
+          expect(await list({ query: parseQuery('reactor') })).toEqual(['q3', 'q2', 'q1']);
+          expect(await list({ query: parseQuery('agency:"Nuclear Regulatory Commission"') })).toEqual(['q1']);
+          expect(
+            await list({ query: parseQuery('reactor -agency:"Nuclear Regulatory Commission"'), priority: 'medium' }),
+          ).toEqual(['q3', 'q2']);
+          // The a1..a5 alerts have no stored document: no query matches them.
+          expect(await list({ query: parseQuery('alert') })).toEqual([]);
+          const first = await index.listAlerts({ query: parseQuery('reactor'), limit: 2 });
+          expect(first.alerts.map((a) => a.id)).toEqual(['q3', 'q2']);
+          const second = await index.listAlerts({ query: parseQuery('reactor'), limit: 2, cursor: first.nextCursor });
+          expect(second.alerts.map((a) => a.id)).toEqual(['q1']);
+          expect(second.nextCursor).toBeUndefined();
+        });
+
         it('newest first, ties by id descending', async () => {
           expect(await list({})).toEqual(newestFirst);
         });

@@ -74,6 +74,7 @@ import {
   SUBSCRIPTION_TARGET_FIELDS,
   type IndexNames,
 } from './mappings';
+import { listAlertsMatching } from '../alert-query';
 
 export interface ElasticsearchSearchIndexOptions {
   /** Cluster URL, e.g. http://127.0.0.1:9200. */
@@ -989,6 +990,13 @@ export class ElasticsearchSearchIndex extends SearchIndex {
   }
 
   override async listAlerts(filter: AlertFilter): Promise<AlertPage> {
+    if (filter.query !== undefined && filter.query.kind !== 'all') {
+      return listAlertsMatching(
+        { ...filter, query: filter.query },
+        (f) => this.listAlerts(f),
+        (ids) => this.getDocuments(ids),
+      );
+    }
     const limit = pageLimit(filter.limit);
     const conds: estypes.QueryDslQueryContainer[] = [];
     const tag = (field: string, value: string | undefined): void => {

@@ -61,6 +61,7 @@ import {
 } from './fts-compiler';
 import { migrate } from './schema';
 import { buildSnippet, highlightUnits } from './snippet';
+import { listAlertsMatching } from '../alert-query';
 
 export interface SqliteSearchIndexOptions {
   /** Database file; parent directories are created. `:memory:` works for throwaway use. */
@@ -933,6 +934,13 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   override async listAlerts(filter: AlertFilter): Promise<AlertPage> {
+    if (filter.query !== undefined && filter.query.kind !== 'all') {
+      return listAlertsMatching(
+        { ...filter, query: filter.query },
+        (f) => this.listAlerts(f),
+        (ids) => this.getDocuments(ids),
+      );
+    }
     const limit = pageLimit(filter.limit);
     const conds: string[] = [];
     const params: SqlValue[] = [];
