@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, RadarConfig } from './radar.config';
 
 describe('RadarConfig', () => {
@@ -119,5 +120,17 @@ describe('RadarConfig', () => {
     expect(problems).toContain('INSTANT_BATCH_SECONDS');
     expect(problems).toContain('DIGEST_HOUR');
     expect(problems).toContain('DIGEST_WEEKDAY');
+  });
+
+  it('reads CLASSIFY_THREADS (default: one with two or more cores) and HEAP_GROWTH_PERCENT', () => {
+    const defaults = RadarConfig.fromEnv({});
+    expect(defaults.classifyThreads).toBe(availableParallelism() > 1 ? 1 : 0);
+    expect(defaults.heapGrowthPercent).toBe(40);
+    expect(RadarConfig.fromEnv({ CLASSIFY_THREADS: '0', HEAP_GROWTH_PERCENT: '0' })).toMatchObject({
+      classifyThreads: 0,
+      heapGrowthPercent: 0,
+    });
+    expect(() => RadarConfig.fromEnv({ CLASSIFY_THREADS: '-1' })).toThrow(/CLASSIFY_THREADS/);
+    expect(() => RadarConfig.fromEnv({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT/);
   });
 });

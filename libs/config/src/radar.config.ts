@@ -46,6 +46,8 @@ const envSchema = z.object({
   CRAWL_TICK_SECONDS: int(1, 3600).default(15),
   /** Worker threads that classify for the ingest role (0: on the event loop); default 1 with 2+ cores. */
   CLASSIFY_THREADS: int(0, 64).optional(),
+  /** How far V8 lets the heap grow past what the last full GC kept, in percent (0: V8's own choice). */
+  HEAP_GROWTH_PERCENT: int(0, 400).default(40),
   /** Per-request limits for feed fetches. */
   FETCH_TIMEOUT_MS: int(1000, 300000).default(30000),
   FETCH_MAX_BYTES: int(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -150,6 +152,7 @@ export class RadarConfig {
   readonly sourcesFile?: string;
   readonly crawlTickSeconds: number;
   readonly classifyThreads: number;
+  readonly heapGrowthPercent: number;
   readonly fetchTimeoutMs: number;
   readonly fetchMaxBytes: number;
   readonly fetchConnectTimeoutMs: number;
@@ -199,6 +202,7 @@ export class RadarConfig {
     this.sourcesFile = env.SOURCES_FILE ? resolve(env.SOURCES_FILE) : undefined;
     this.crawlTickSeconds = env.CRAWL_TICK_SECONDS;
     this.classifyThreads = env.CLASSIFY_THREADS ?? (availableParallelism() > 1 ? 1 : 0);
+    this.heapGrowthPercent = env.HEAP_GROWTH_PERCENT;
     this.fetchTimeoutMs = env.FETCH_TIMEOUT_MS;
     this.fetchMaxBytes = env.FETCH_MAX_BYTES;
     this.fetchConnectTimeoutMs = env.FETCH_CONNECT_TIMEOUT_MS;

