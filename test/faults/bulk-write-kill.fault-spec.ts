@@ -79,13 +79,19 @@ class WriterProbe {
 }
 
 describe('fault: kill -9 during bulk index writes', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'radar-fault-bulk-'));
-  const file = join(dataDir, 'radar.sqlite');
-  const env = { DATA_DIR: dataDir, REDIS_AUTOSTART: 'false', LOG_LEVEL: 'warn' };
+  let dataDir = '';
+  let file = '';
+  let env: Record<string, string> = {};
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'radar-fault-bulk-'));
+    file = join(dataDir, 'radar.sqlite');
+    env = { DATA_DIR: dataDir, REDIS_AUTOSTART: 'false', LOG_LEVEL: 'warn' };
+  });
 
   afterAll(async () => {
     await killAllChildren();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /**

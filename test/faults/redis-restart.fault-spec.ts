@@ -33,7 +33,7 @@ const REDIS_DOWN_MS = 5_000;
 function redisRestart(dataKept: boolean): void {
   const feeds = new FeedServer();
   const smtp = new FaultSmtpServer();
-  const redisDir = mkdtempSync(join(tmpdir(), 'radar-fault-redis-'));
+  let redisDir = '';
   const kind = dataKept ? 'restarts from its append-only file' : 'restarts with its data lost';
   let redis: PrivateRedis;
   let run: FaultRun;
@@ -41,6 +41,7 @@ function redisRestart(dataKept: boolean): void {
   const paths: string[] = [];
 
   beforeAll(async () => {
+    redisDir = mkdtempSync(join(tmpdir(), 'radar-fault-redis-'));
     redis = new PrivateRedis(await freePort(), redisDir);
     await redis.start();
     await smtp.start();
@@ -65,7 +66,7 @@ function redisRestart(dataKept: boolean): void {
     await killAllChildren();
     await queues?.close();
     await run?.cleanup();
-    rmSync(redisDir, { recursive: true, force: true });
+    if (redisDir) rmSync(redisDir, { recursive: true, force: true });
     await smtp.close();
     await feeds.stop();
   });
