@@ -1,80 +1,27 @@
 /**
- * The JSON the API answers with, as the web app reads it (a browser-side mirror of
- * libs/core and libs/search types; the app never imports server code).
+ * The JSON the API answers with, as the web app reads it. The domain types are the libs' own, one
+ * definition for server and browser: imported type-only (erased from the bundle) from files with
+ * no server imports, plus the constant lists of libs/core/src/document.ts (plain data). The
+ * search results, versions, taxonomy and API views below mirror what the API serialises.
  */
+import type { Alert, RadarDocument, Subscription, TextDiff } from '../../libs/core/src/document';
+import type { OutgoingEmail } from '../../libs/mail/src/mail-transport.port';
+import type { SourceHealth, SourceStatus } from '../../libs/sources/src/source-status';
 
-export const DOC_TYPES = [
-  'news',
-  'rule',
-  'proposed_rule',
-  'notice',
-  'presidential_document',
-  'bill',
-  'press_release',
-  'guidance',
-  'funding',
-  'page_change',
-] as const;
-export type DocType = (typeof DOC_TYPES)[number];
-
-export const PRIORITIES = ['none', 'low', 'medium', 'high'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const ALERT_STATES = ['new', 'reviewed', 'dismissed', 'acted'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+export { ALERT_STATES, DOC_TYPES } from '../../libs/core/src/document';
+export type {
+  Alert,
+  AlertState,
+  Evidence,
+  RadarDocument,
+  ScoredTag,
+  SubscriptionFrequency,
+  TextDiff,
+} from '../../libs/core/src/document';
+export type { SourceHealth, SourceStatus } from '../../libs/sources/src/source-status';
 
 export const FACET_NAMES = ['sector', 'area', 'goal', 'type', 'agency', 'source', 'event'] as const;
 export type FacetName = (typeof FACET_NAMES)[number];
-
-export type TextField = 'title' | 'summary' | 'body';
-
-export interface Evidence {
-  phrase: string;
-  field: TextField;
-  offset: number;
-}
-
-export interface ScoredTag {
-  id: string;
-  score: number;
-  evidence: Evidence[];
-}
-
-export interface PolicyEvent {
-  kind: string;
-  date?: string;
-}
-
-export interface TextDiff {
-  added: string[];
-  removed: string[];
-}
-
-export interface RadarDocument {
-  id: string;
-  version: number;
-  contentHash: string;
-  sourceId: string;
-  sourceName: string;
-  url: string;
-  title: string;
-  summary: string;
-  body: string;
-  publishedAt: string;
-  fetchedAt: string;
-  indexedAt: string;
-  subSectors: ScoredTag[];
-  focusAreas: string[];
-  advocacyGoals: ScoredTag[];
-  docType: DocType;
-  policyEvents: PolicyEvent[];
-  policyAction: boolean;
-  agencies: string[];
-  priority: Priority;
-  priorityReason: string;
-  identifiers?: Record<string, string[] | undefined>;
-  diff?: TextDiff;
-}
 
 export interface SearchHit {
   document: RadarDocument;
@@ -118,28 +65,6 @@ export interface DocumentVersions {
   versions: DocumentVersion[];
 }
 
-export interface Alert {
-  id: string;
-  documentId: string;
-  documentVersion: number;
-  title: string;
-  url: string;
-  sourceIds: string[];
-  docType: DocType;
-  subSectors: string[];
-  focusAreas: string[];
-  advocacyGoals: string[];
-  policyEvents: PolicyEvent[];
-  priority: Priority;
-  reason: string;
-  publishedAt: string;
-  createdAt: string;
-  updatedAt: string;
-  state: AlertState;
-  stateChangedAt?: string;
-  stateChangedBy?: string;
-}
-
 export interface AlertPage {
   alerts: Alert[];
   nextCursor?: string;
@@ -152,58 +77,20 @@ export interface Taxonomy {
   advocacyGoals: { id: string; name: string }[];
 }
 
-export type SourceStatus = 'ok' | 'pending' | 'stale' | 'broken' | 'disabled';
-
-export interface SourceHealth {
-  id: string;
-  name: string;
-  kind: string;
-  url: string;
-  status: SourceStatus;
-  reason?: string;
-  intervalSeconds: number;
-  lastSuccessAt?: string;
-  lastErrorAt?: string;
-  lastError?: string;
-  consecutiveFailures: number;
-  itemsSeen: number;
-  lastNewItemAt?: string;
-  observedIntervalSeconds?: number;
-  expectedUpdateSeconds: number;
-  nextCheckAt?: string;
-}
-
 export interface SourcesResponse {
   counts: Record<SourceStatus, number>;
   sources: SourceHealth[];
 }
 
-export interface OutboxEntry {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
+/** A message of the embedded mode's outbox (GET /api/outbox). */
+export interface OutboxEntry extends OutgoingEmail {
   file: string;
   writtenAt: string;
 }
 
-export type SubscriptionFrequency = 'instant' | 'daily' | 'weekly';
-
-export interface SubscriptionView {
-  id: string;
-  query: string;
-  status: 'pending' | 'confirmed' | 'unsubscribed' | 'bounced';
-  sectors: string[];
-  areas: string[];
-  goals: string[];
-  minPriority: 'low' | 'medium' | 'high';
-  frequency: SubscriptionFrequency;
-  timeZone: string;
-  createdAt: string;
-  confirmedAt?: string;
-}
+/** What the API shows a subscriber of a subscription: never its tokens; defaults filled in. */
+export type SubscriptionView = Pick<Subscription, 'id' | 'query' | 'status' | 'createdAt' | 'confirmedAt'> &
+  Required<Pick<Subscription, 'sectors' | 'areas' | 'goals' | 'minPriority' | 'frequency' | 'timeZone'>>;
 
 /** The API's error body: `message` lists every problem; a malformed query also gives its position. */
 export interface ErrorBody {

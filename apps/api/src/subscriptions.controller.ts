@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { RadarConfig } from '@radar/config';
-import { defaultTaxonomy, SUBSCRIPTION_FREQUENCIES, SUBSCRIPTION_STATUSES, Subscription } from '@radar/core';
+import { SUBSCRIPTION_FREQUENCIES, SUBSCRIPTION_STATUSES, Subscription } from '@radar/core';
 import { escapeHtml, SubscriptionLinks } from '@radar/mail';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -36,23 +36,14 @@ import {
 import { RateLimiter } from './rate-limit.adapter';
 import { clientIp } from './client-ip';
 import { SubscriptionService } from './subscription.service';
+import {
+  PREFERENCE_BODY_PROPERTIES,
+  PREFERENCE_VIEW_PROPERTIES,
+  preferenceFields,
+  preferencesView,
+} from './subscription-preferences';
 import { validate } from './validation';
 import { Public } from './auth/access.decorators';
-
-const taxonomy = defaultTaxonomy();
-
-/** A list of taxonomy ids, every one known. */
-const idList = (known: readonly { id: string }[], what: string) => {
-  const ids = new Set(known.map((k) => k.id));
-  return z
-    .array(z.string().max(100))
-    .max(50)
-    .optional()
-    .superRefine((list, ctx) => {
-      const unknown = (list ?? []).filter((id) => !ids.has(id));
-      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown ${what}: ${unknown.join(', ')}` });
-    });
-};
 
 function canonicalTimeZone(zone: string): string | null {
   try {
@@ -64,11 +55,7 @@ function canonicalTimeZone(zone: string): string | null {
 
 const subscribeBody = z.object({
   email: z.string().trim().pipe(z.email().max(254)),
-  query: z.string().max(2000).default(''),
-  sectors: idList(taxonomy.subSectors, 'sub-sector'),
-  areas: idList(taxonomy.focusAreas, 'focus area'),
-  goals: idList(taxonomy.advocacyGoals, 'advocacy goal'),
-  minPriority: z.enum(['low', 'medium', 'high']).default('low'),
+  ...preferenceFields,
   frequency: z.enum(SUBSCRIPTION_FREQUENCIES).default('instant'),
   timeZone: z
     .string()
@@ -105,12 +92,8 @@ const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === '
 function publicView(s: Subscription) {
   return {
     id: s.id,
-    query: s.query,
     status: s.status,
-    sectors: s.sectors ?? [],
-    areas: s.areas ?? [],
-    goals: s.goals ?? [],
-    minPriority: s.minPriority ?? 'low',
+    ...preferencesView(s),
     frequency: s.frequency ?? 'instant',
     timeZone: s.timeZone ?? 'UTC',
     createdAt: s.createdAt,
@@ -122,12 +105,8 @@ const ApiToken = (description: string) => ApiQuery({ name: 'token', required: tr
 
 const subscriptionView = object({
   id: { type: 'string' },
-  query: { type: 'string' },
   status: { type: 'string', enum: [...SUBSCRIPTION_STATUSES] },
-  sectors: { type: 'array', items: { type: 'string' } },
-  areas: { type: 'array', items: { type: 'string' } },
-  goals: { type: 'array', items: { type: 'string' } },
-  minPriority: { type: 'string', enum: ['low', 'medium', 'high'] },
+  ...PREFERENCE_VIEW_PROPERTIES,
   frequency: { type: 'string', enum: [...SUBSCRIPTION_FREQUENCIES] },
   timeZone: { type: 'string' },
   createdAt: { type: 'string', format: 'date-time' },
@@ -160,11 +139,7 @@ export class SubscriptionsController {
     schema: object(
       {
         email: { type: 'string', format: 'email', maxLength: 254 },
-        query: { type: 'string', maxLength: 2000, description: 'Query language; empty: every alert.', default: '' },
-        sectors: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Sub-sector ids.' },
-        areas: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Focus area ids.' },
-        goals: { type: 'array', items: { type: 'string' }, maxItems: 50, description: 'Advocacy goal ids.' },
-        minPriority: { type: 'string', enum: ['low', 'medium', 'high'], default: 'low' },
+        ...PREFERENCE_BODY_PROPERTIES,
         frequency: { type: 'string', enum: [...SUBSCRIPTION_FREQUENCIES], default: 'instant' },
         timeZone: { type: 'string', default: 'UTC', description: 'IANA time zone.' },
       },

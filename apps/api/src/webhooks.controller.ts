@@ -20,36 +20,24 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { defaultTaxonomy, Subscription, SUBSCRIPTION_STATUSES, WEBHOOK_FORMATS } from '@radar/core';
+import { Subscription, SUBSCRIPTION_STATUSES, WEBHOOK_FORMATS } from '@radar/core';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ApiBadRequest, ApiNotFound, object } from './ops/openapi.decorators';
+import {
+  PREFERENCE_BODY_PROPERTIES,
+  PREFERENCE_VIEW_PROPERTIES,
+  preferenceFields,
+  preferencesView,
+} from './subscription-preferences';
 import { validate } from './validation';
 import { PingResult, WebhookSubscriptionService, WebhookUrlRefusedError } from './webhook-subscription.service';
 import { Roles } from './auth/access.decorators';
 
-const taxonomy = defaultTaxonomy();
-
-const idList = (known: readonly { id: string }[], what: string) => {
-  const ids = new Set(known.map((k) => k.id));
-  return z
-    .array(z.string().max(100))
-    .max(50)
-    .optional()
-    .superRefine((list, ctx) => {
-      const unknown = (list ?? []).filter((id) => !ids.has(id));
-      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown ${what}: ${unknown.join(', ')}` });
-    });
-};
-
 const createBody = z.object({
   url: z.string().trim().min(1).max(2000),
   format: z.enum(WEBHOOK_FORMATS).default('json'),
-  query: z.string().max(2000).default(''),
-  sectors: idList(taxonomy.subSectors, 'sub-sector'),
-  areas: idList(taxonomy.focusAreas, 'focus area'),
-  goals: idList(taxonomy.advocacyGoals, 'advocacy goal'),
-  minPriority: z.enum(['low', 'medium', 'high']).default('low'),
+  ...preferenceFields,
 });
 
 const idParam = z.uuid();
@@ -66,12 +54,8 @@ function webhookView(s: Subscription) {
     id: s.id,
     url: s.target?.url ?? '',
     format: s.target?.format ?? 'json',
-    query: s.query,
     status: s.status,
-    sectors: s.sectors ?? [],
-    areas: s.areas ?? [],
-    goals: s.goals ?? [],
-    minPriority: s.minPriority ?? 'low',
+    ...preferencesView(s),
     createdAt: s.createdAt,
     ...(s.createdBy ? { createdBy: s.createdBy } : {}),
     ...(s.lastFailure ? { lastFailure: s.lastFailure } : {}),
@@ -82,16 +66,12 @@ const webhookSchema = object({
   id: { type: 'string', format: 'uuid' },
   url: { type: 'string', format: 'uri' },
   format: { type: 'string', enum: [...WEBHOOK_FORMATS] },
-  query: { type: 'string' },
   status: {
     type: 'string',
     enum: [...SUBSCRIPTION_STATUSES],
     description: '`bounced`: the receiver answered 410 Gone; nothing more is posted.',
   },
-  sectors: { type: 'array', items: { type: 'string' } },
-  areas: { type: 'array', items: { type: 'string' } },
-  goals: { type: 'array', items: { type: 'string' } },
-  minPriority: { type: 'string', enum: ['low', 'medium', 'high'] },
+  ...PREFERENCE_VIEW_PROPERTIES,
   createdAt: { type: 'string', format: 'date-time' },
   createdBy: { type: 'string' },
   lastFailure: object({
@@ -131,11 +111,7 @@ export class WebhooksController {
       {
         url: { type: 'string', format: 'uri', description: 'https:// only; private and loopback addresses refused.' },
         format: { type: 'string', enum: [...WEBHOOK_FORMATS], default: 'json' },
-        query: { type: 'string', maxLength: 2000, default: '', description: 'Query language; empty: every alert.' },
-        sectors: { type: 'array', items: { type: 'string' }, maxItems: 50 },
-        areas: { type: 'array', items: { type: 'string' }, maxItems: 50 },
-        goals: { type: 'array', items: { type: 'string' }, maxItems: 50 },
-        minPriority: { type: 'string', enum: ['low', 'medium', 'high'], default: 'low' },
+        ...PREFERENCE_BODY_PROPERTIES,
       },
       ['url'],
     ),

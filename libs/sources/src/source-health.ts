@@ -1,27 +1,8 @@
 import type { Source } from './source';
 import type { CrawlState } from './source-state.store';
+import type { SourceHealth, SourceStatus } from './source-status';
 
-export type SourceStatus = 'ok' | 'pending' | 'stale' | 'broken' | 'disabled';
-
-export interface SourceHealth {
-  id: string;
-  name: string;
-  kind: Source['kind'];
-  url: string;
-  status: SourceStatus;
-  /** Why the status is what it is, in words an operator can act on. */
-  reason?: string;
-  intervalSeconds: number;
-  lastSuccessAt?: string;
-  lastErrorAt?: string;
-  lastError?: string;
-  consecutiveFailures: number;
-  itemsSeen: number;
-  lastNewItemAt?: string;
-  observedIntervalSeconds?: number;
-  expectedUpdateSeconds: number;
-  nextCheckAt?: string;
-}
+export type { SourceHealth, SourceStatus } from './source-status';
 
 /** Consecutive failures after which a source is flagged broken. */
 export const BROKEN_AFTER_FAILURES = 5;

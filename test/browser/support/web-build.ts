@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The repository root, dist/web and the web app's sources. */
+/** The repository root, dist/web and the web app's sources (with what it bundles from libs/). */
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const WEB_DIST = join(REPO_ROOT, 'dist', 'web');
 const WEB_SOURCES = [
@@ -12,6 +12,8 @@ const WEB_SOURCES = [
   'web/tsconfig.json',
   'web/src',
   'web/public',
+  // The one lib file the bundle takes values from (DOC_TYPES, ALERT_STATES); other lib imports are type-only.
+  'libs/core/src/document.ts',
 ];
 
 function newestMtime(path: string): number {

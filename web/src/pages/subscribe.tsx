@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, apiFetch, describeError, getJson, query } from '../api';
 import { announce, ErrorMessage, label, Loading, PageTitle, Time, useLoad, useNames, useTaxonomy } from '../common';
@@ -19,19 +20,15 @@ function timeZones(): string[] {
   return [...new Set(['UTC', BROWSER_TIME_ZONE, ...zones])].sort();
 }
 
-function Checkboxes({
-  legend,
-  name,
-  options,
-  chosen,
-  onChange,
-}: {
+interface CheckboxesProps {
   legend: string;
   name: string;
   options: { id: string; name: string }[];
   chosen: Set<string>;
   onChange: (next: Set<string>) => void;
-}) {
+}
+
+function Checkboxes({ legend, name, options, chosen, onChange }: CheckboxesProps) {
   return (
     <fieldset class="checkboxes">
       <legend>{legend}</legend>
@@ -57,6 +54,27 @@ function Checkboxes({
   );
 }
 
+/** A collapsed group of checkboxes; its summary says how many are chosen. */
+function Choices({ title, chosen, children }: { title: string; chosen: Set<string>; children: ComponentChildren }) {
+  return (
+    <details class="choices">
+      <summary>
+        {title} ({chosen.size === 0 ? 'any' : `${chosen.size} chosen`})
+      </summary>
+      {children}
+    </details>
+  );
+}
+
+/** One flat taxonomy list (focus areas, advocacy goals) as collapsed checkboxes. */
+function ListChoices(props: CheckboxesProps) {
+  return (
+    <Choices title={props.legend} chosen={props.chosen}>
+      <Checkboxes {...props} />
+    </Choices>
+  );
+}
+
 function SectorChoices({
   taxonomy,
   chosen,
@@ -67,8 +85,7 @@ function SectorChoices({
   onChange: (next: Set<string>) => void;
 }) {
   return (
-    <details class="choices">
-      <summary>Sub-sectors ({chosen.size === 0 ? 'any' : `${chosen.size} chosen`})</summary>
+    <Choices title="Sub-sectors" chosen={chosen}>
       {taxonomy.focusAreas.map((area) => (
         <Checkboxes
           key={area.id}
@@ -79,7 +96,7 @@ function SectorChoices({
           onChange={onChange}
         />
       ))}
-    </details>
+    </Choices>
   );
 }
 
@@ -201,26 +218,20 @@ export function SubscribePage() {
         {taxonomy ? (
           <>
             <SectorChoices taxonomy={taxonomy} chosen={sectors} onChange={setSectors} />
-            <details class="choices">
-              <summary>Focus areas ({areas.size === 0 ? 'any' : `${areas.size} chosen`})</summary>
-              <Checkboxes
-                legend="Focus areas"
-                name="area"
-                options={taxonomy.focusAreas}
-                chosen={areas}
-                onChange={setAreas}
-              />
-            </details>
-            <details class="choices">
-              <summary>Advocacy goals ({goals.size === 0 ? 'any' : `${goals.size} chosen`})</summary>
-              <Checkboxes
-                legend="Advocacy goals"
-                name="goal"
-                options={taxonomy.advocacyGoals}
-                chosen={goals}
-                onChange={setGoals}
-              />
-            </details>
+            <ListChoices
+              legend="Focus areas"
+              name="area"
+              options={taxonomy.focusAreas}
+              chosen={areas}
+              onChange={setAreas}
+            />
+            <ListChoices
+              legend="Advocacy goals"
+              name="goal"
+              options={taxonomy.advocacyGoals}
+              chosen={goals}
+              onChange={setGoals}
+            />
           </>
         ) : (
           <Loading what="sub-sectors" />
