@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { pollUntil } from '@radar/testing';
 import { ensureRedis, findOnPath, redisAnswers, RedisUnavailableError } from './redis-preflight';
 
 async function freePort(): Promise<number> {
@@ -50,8 +51,22 @@ describe('ensureRedis', () => {
       expect(logs.join('\n')).toContain(`started a private redis-server on 127.0.0.1:${port}`);
       expect(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8').trim()).toMatch(/^\d+$/);
     } finally {
+      // SIGKILL and wait for it to go: a SIGTERMed redis-server saves first and, once afterAll
+      // has deleted its directory, refuses to exit (servers were left running after each run).
       const pid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
-      process.kill(pid, 'SIGTERM');
+      process.kill(pid, 'SIGKILL');
+      await pollUntil(
+        () => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        (gone) => gone,
+        { what: `redis-server ${pid} to exit` },
+      );
     }
   });
 });
