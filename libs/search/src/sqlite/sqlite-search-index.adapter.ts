@@ -84,9 +84,9 @@ export const FACET_SAMPLE = 1000;
 /** Counting stops here when a filter must be checked per match: `total` is then a lower bound. */
 export const TOTAL_CAP = 10_000;
 /** Pure full-text queries matching more documents than this are ranked within a key window. */
-export const BROAD_MATCHES = 5_000;
+export const BROAD_MATCHES = 20_000;
 /** Matches the first window of a very broad query is expected to hold. */
-export const BROAD_WINDOW = 2_000;
+export const BROAD_WINDOW = 5_000;
 /** bm25 as FTS5's `rank`, so `ORDER BY rank` sorts inside FTS5 (same weights as BM25_WEIGHTS). */
 const RANK_FUNCTION = "'bm25(10.0, 4.0, 1.0)'";
 /** bm25 column weights: title, summary, body. */
