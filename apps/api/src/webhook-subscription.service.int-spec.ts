@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { HostResolver, type ResolvedAddress } from '@radar/net';
 import { SqliteSearchIndex } from '@radar/search';
 import { WebhookTransport } from '@radar/webhooks';
@@ -22,6 +23,7 @@ describe('WebhookSubscriptionService (real SQLite, SSRF guard on)', () => {
   let service: WebhookSubscriptionService;
 
   beforeAll(async () => {
+    Logger.overrideLogger(['error', 'warn']); // the service's created/deleted lines are not test output
     index = new SqliteSearchIndex({ file: join(dir, 'radar.sqlite') });
     await index.init();
     transport = new WebhookTransport({
@@ -34,6 +36,7 @@ describe('WebhookSubscriptionService (real SQLite, SSRF guard on)', () => {
   });
 
   afterAll(async () => {
+    Logger.overrideLogger(new ConsoleLogger());
     await transport.close();
     await index.close();
     rmSync(dir, { recursive: true, force: true });
