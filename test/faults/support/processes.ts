@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { redisAnswers } from '@radar/queue';
 import { pollUntil } from '@radar/testing';
 import { distMain } from './build-dist';
 
@@ -194,24 +194,7 @@ export class PrivateRedis {
 
   /** True when it answers PING. */
   async ping(): Promise<boolean> {
-    const client = new Redis({
-      host: '127.0.0.1',
-      port: this.port,
-      lazyConnect: true,
-      connectTimeout: 500,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      enableOfflineQueue: false,
-    });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      client.disconnect();
-    }
+    return redisAnswers(`redis://127.0.0.1:${this.port}`, 500);
   }
 
   /** Deletes everything it stored (a lost volume); only while it is down. */
