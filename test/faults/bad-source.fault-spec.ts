@@ -62,17 +62,8 @@ describe('fault: one source serves garbage, slow or huge responses', () => {
   const trickling = { now: 0 };
 
   beforeAll(async () => {
-    const sources = [];
-    for (let s = 0; s < HEALTHY; s++) {
-      const sourceId = `healthy-${s}`;
-      const base = await feeds.listen(`127.0.0.${60 + s}`);
-      feeds.publish(
-        `/${sourceId}.xml`,
-        Array.from({ length: 5 }, (_, n) => corpusItem(sourceId, n)),
-      );
-      healthy.push(sourceId);
-      sources.push({ id: sourceId, url: `${base}/${sourceId}.xml` });
-    }
+    const { sources } = await feeds.publishSources({ prefix: 'healthy', count: HEALTHY, items: 5, firstHost: 60 });
+    healthy.push(...sources.map((source) => source.id));
     // Each bad source on a host of its own, as an agency's broken server would be.
     for (const [i, [kind, path]] of Object.entries(bad).entries()) {
       const base = await feeds.listen(`127.0.0.${70 + i}`);

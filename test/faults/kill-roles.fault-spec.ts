@@ -1,6 +1,6 @@
 import { documentId } from '@radar/core';
 import { FaultSmtpServer } from './support/fault-smtp';
-import { corpusItem, FeedServer } from './support/feeds';
+import { FeedServer } from './support/feeds';
 import { FaultRun, printFigures, withDiagnostics } from './support/fault-run';
 import { IndexReader } from './support/index-reader';
 import { killAllChildren } from './support/processes';
@@ -35,15 +35,17 @@ describe('fault: kill -9 of the classifier and the notifier while 5,000 document
 
   beforeAll(async () => {
     await smtp.start();
-    const sources = [];
-    for (let s = 0; s < SOURCES; s++) {
-      const sourceId = `agency-${s}`;
-      // One loopback address per source: the crawler's politeness gate is per host.
-      const base = await feeds.listen(`127.0.0.${10 + s}`);
-      const published = Array.from({ length: ITEMS_PER_SOURCE }, (_, n) => corpusItem(sourceId, n));
-      feeds.publish(`/${sourceId}.xml`, published);
-      for (const item of published) items.set(documentId(sourceId, item.guid), { sourceId, title: item.title });
-      sources.push({ id: sourceId, url: `${base}/${sourceId}.xml`, intervalSeconds: 2 });
+    const { sources, paths } = await feeds.publishSources({
+      prefix: 'agency',
+      count: SOURCES,
+      items: ITEMS_PER_SOURCE,
+      firstHost: 10,
+      intervalSeconds: 2,
+    });
+    for (const [i, path] of paths.entries()) {
+      for (const item of feeds.items(path)) {
+        items.set(documentId(sources[i]!.id, item.guid), { sourceId: sources[i]!.id, title: item.title });
+      }
     }
     run = new FaultRun(sources, { SMTP_URL: smtp.url });
     queues = new QueueWatch(run.redisUrl, run.prefix);

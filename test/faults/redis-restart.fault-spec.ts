@@ -45,18 +45,14 @@ function redisRestart(dataKept: boolean): void {
     redis = new PrivateRedis(await freePort(), redisDir);
     await redis.start();
     await smtp.start();
-    const sources = [];
-    for (let s = 0; s < SOURCES; s++) {
-      const sourceId = `bureau-${s}`;
-      const base = await feeds.listen(`127.0.0.${40 + s}`);
-      const path = `/${sourceId}.xml`;
-      feeds.publish(
-        path,
-        Array.from({ length: ITEMS_PER_SOURCE }, (_, n) => corpusItem(sourceId, n)),
-      );
-      paths.push(path);
-      sources.push({ id: sourceId, url: `${base}${path}`, intervalSeconds: 2 });
-    }
+    const { sources, paths: published } = await feeds.publishSources({
+      prefix: 'bureau',
+      count: SOURCES,
+      items: ITEMS_PER_SOURCE,
+      firstHost: 40,
+      intervalSeconds: 2,
+    });
+    paths.push(...published);
     run = new FaultRun(sources, { SMTP_URL: smtp.url }, redis.url);
     queues = new QueueWatch(run.redisUrl, run.prefix);
     await run.subscribe([{ id: 'sub-all', email: 'all@example.org', query: '' }]);

@@ -26,18 +26,14 @@ describe('fault: SMTP down for a minute', () => {
 
   beforeAll(async () => {
     await smtp.start();
-    const sources = [];
-    for (let s = 0; s < SOURCES; s++) {
-      const sourceId = `office-${s}`;
-      const base = await feeds.listen(`127.0.0.${50 + s}`);
-      const path = `/${sourceId}.xml`;
-      feeds.publish(
-        path,
-        Array.from({ length: ITEMS }, (_, n) => corpusItem(sourceId, n)),
-      );
-      paths.push(path);
-      sources.push({ id: sourceId, url: `${base}${path}`, intervalSeconds: 1 });
-    }
+    const { sources, paths: published } = await feeds.publishSources({
+      prefix: 'office',
+      count: SOURCES,
+      items: ITEMS,
+      firstHost: 50,
+      intervalSeconds: 1,
+    });
+    paths.push(...published);
     run = new FaultRun(sources, { SMTP_URL: smtp.url });
     queues = new QueueWatch(run.redisUrl, run.prefix);
     await run.subscribe([{ id: 'sub-all', email: 'all@example.org', query: '' }]);

@@ -110,6 +110,38 @@ export class FeedServer {
     this.feeds.set(path, feed);
   }
 
+  /**
+   * `count` sources `${prefix}-0`, `${prefix}-1`... each publishing `items` corpus items at
+   * `/<id>.xml` on a loopback address of its own (127.0.0.<firstHost + i>: the crawler's
+   * politeness gate is per host). Returns their specs for `sourcesYaml` and their feed paths.
+   */
+  async publishSources(options: {
+    prefix: string;
+    count: number;
+    items: number;
+    firstHost: number;
+    intervalSeconds?: number;
+  }): Promise<{ sources: SourceSpec[]; paths: string[] }> {
+    const sources: SourceSpec[] = [];
+    const paths: string[] = [];
+    for (let s = 0; s < options.count; s++) {
+      const id = `${options.prefix}-${s}`;
+      const base = await this.listen(`127.0.0.${options.firstHost + s}`);
+      const path = `/${id}.xml`;
+      this.publish(
+        path,
+        Array.from({ length: options.items }, (_, n) => corpusItem(id, n)),
+      );
+      paths.push(path);
+      sources.push({
+        id,
+        url: `${base}${path}`,
+        ...(options.intervalSeconds ? { intervalSeconds: options.intervalSeconds } : {}),
+      });
+    }
+    return { sources, paths };
+  }
+
   items(path: string): readonly FeedItem[] {
     return this.feeds.get(path)?.items ?? [];
   }
