@@ -10,7 +10,7 @@ import {
   type RadarDocument,
   type Subscription,
 } from '@radar/core';
-import { BROAD_MATCHES, BROAD_WINDOW, SqliteSearchIndex, type FacetName } from '@radar/search';
+import { BROAD_MATCHES, SqliteSearchIndex, type FacetName } from '@radar/search';
 import { Benchmark, Figure, percentile, seededRandom } from './harness';
 
 /**
@@ -264,7 +264,7 @@ export const benchmark: Benchmark = {
         name: 'query mix top-20 agreement with exact bm25 ranking',
         value: tiered === 0 ? 1 : overlap / tiered,
         unit: 'fraction',
-        notes: `${tiered} of ${mix.length} queries have more than one page; broad ones (over ${BROAD_MATCHES} full-text matches) rank the newest ${BROAD_WINDOW} matches first`,
+        notes: `${tiered} of ${mix.length} queries have more than one page; broad ones (over ${BROAD_MATCHES} rows to score) rank the hits with a query term in the title or summary first`,
       });
 
       // Subscriptions: saved queries of the shapes people write.

@@ -8,7 +8,11 @@
 const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
 const MARKS = /\p{M}+/gu;
 
+/** A printable-ASCII token is its own NFD form and has no combining marks: lower-casing is its fold. */
+const ASCII = /^[\u0020-\u007e]*$/;
+
 export function foldToken(token: string): string {
+  if (ASCII.test(token)) return token.toLowerCase();
   return token.normalize('NFD').replace(MARKS, '').toLowerCase();
 }
 

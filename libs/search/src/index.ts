@@ -2,7 +2,6 @@ export * from './search-index.port';
 export * from './search.module';
 export {
   BROAD_MATCHES,
-  BROAD_WINDOW,
   SqliteSearchIndex,
   type SqliteSearchIndexOptions,
 } from './sqlite/sqlite-search-index.adapter';

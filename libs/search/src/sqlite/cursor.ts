@@ -18,8 +18,8 @@ export interface DateCursor {
 export interface RelevanceCursor {
   k: 'rel';
   o: number;
-  /** Very broad queries: where the first ranking tier starts (kept so pages stay stable). */
-  w?: number;
+  /** 1: a broad query ranked in two tiers (kept so every page is cut from the same order). */
+  t?: 1;
 }
 
 /** Keyset position in alert order: the last alert's `created_at` and id. */
@@ -59,7 +59,7 @@ export function decodeCursor<K extends Cursor['k']>(raw: string, kind: K): Extra
       typeof c.o === 'number' &&
       Number.isInteger(c.o) &&
       c.o >= 0 &&
-      (c.w === undefined || (typeof c.w === 'number' && Number.isInteger(c.w))));
+      (c.t === undefined || c.t === 1));
   if (!ok) throw new InvalidCursorError();
   return c as unknown as Extract<Cursor, { k: K }>;
 }

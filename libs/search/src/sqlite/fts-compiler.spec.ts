@@ -1,5 +1,5 @@
-import type { QueryNode } from '@radar/core';
-import { compileWhere, ftsExpression, ftsString, rankingExpression } from './fts-compiler';
+import { parseQuery, type QueryNode } from '@radar/core';
+import { compileWhere, ftsExpression, ftsPlan, ftsString, rankingExpression } from './fts-compiler';
 import { buildSnippet, escapeHtml, highlightUnits } from './snippet';
 
 const term = (value: string, prefix = false, field?: 'title' | 'summary' | 'body'): QueryNode =>
@@ -68,6 +68,60 @@ describe('compileWhere', () => {
     };
     expect(rankingExpression(q)).toBe('({title} : "reactor") OR ("cask")');
     expect(rankingExpression({ kind: 'keyword', field: 'type', value: 'rule' })).toBeNull();
+  });
+});
+
+describe('ftsPlan (the relevance plan FTS5 drives)', () => {
+  it('a pure full-text query: its total is its match count, its first tier the title and summary hits', () => {
+    expect(ftsPlan(parseQuery('reactor "spent fuel" -rural'))).toEqual({
+      match: '(("reactor") AND ("spent" + "fuel")) NOT ("rural")',
+      count: '(("reactor") AND ("spent" + "fuel")) NOT ("rural")',
+      head: '((("reactor") AND ("spent" + "fuel")) NOT ("rural")) AND ({title summary} : (("reactor") OR ("spent" + "fuel")))',
+    });
+  });
+
+  it('keyword conditions become one key set read from doc_tags; other conditions are checked per row', () => {
+    const plan = ftsPlan(parseQuery('reactor (sector:nuclear OR sector:grid) type:Rule published:>=2026-01-01'));
+    expect(plan?.match).toBe('"reactor"');
+    expect(plan?.count).toBeUndefined();
+    expect(plan?.keys).toEqual({
+      sql:
+        'SELECT doc_key FROM (SELECT doc_key FROM (SELECT doc_key FROM doc_tags WHERE field = ? AND value = ?) UNION ' +
+        'SELECT doc_key FROM (SELECT doc_key FROM doc_tags WHERE field = ? AND value = ?)) INTERSECT ' +
+        'SELECT doc_key FROM (SELECT doc_key FROM doc_tags WHERE field = ? AND value = ?)',
+      params: ['sector', 'nuclear', 'sector', 'grid', 'type', 'rule'],
+    });
+    expect(plan?.exclude).toBeUndefined();
+    expect(plan?.residual).toEqual({
+      sql: "(d.published_at <> '' AND d.published_at >= ?)",
+      params: ['2026-01-01T00:00:00.000Z'],
+    });
+  });
+
+  it('without a keyword condition the key set is the documents that satisfy the rest', () => {
+    const plan = ftsPlan(parseQuery('reactor -sector:grid'));
+    expect(plan?.keys?.sql).toBe(
+      'SELECT d.doc_key FROM documents d WHERE (NOT d.doc_key IN (SELECT t.doc_key FROM doc_tags t WHERE t.field = ? AND t.value = ?))',
+    );
+    expect(plan?.residual).toBeUndefined();
+  });
+
+  it('NOT below the top level: ranked by the positive leaves, dropping the rows the full query rejects', () => {
+    expect(ftsPlan(parseQuery('a OR b -c'))).toEqual({
+      match: '("a") OR ("b")',
+      count: '("a") OR (("b") NOT ("c"))',
+      keys: {
+        sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?',
+        params: ['(("a") OR ("b")) NOT (("a") OR (("b") NOT ("c")))'],
+      },
+      exclude: true,
+      head: '(("a") OR ("b")) AND ({title summary} : (("a") OR ("b")))',
+    });
+  });
+
+  it('no plan for queries without positive text', () => {
+    expect(ftsPlan(parseQuery('sector:nuclear'))).toBeNull();
+    expect(ftsPlan(parseQuery('-reactor'))).toBeNull();
   });
 });
 

@@ -264,10 +264,10 @@ function ftsOnly(node: QueryNode, allowNot = false): string | undefined {
 
 /**
  * A relevance plan that FTS5 can drive: `match` is one FTS5 expression that every hit matches,
- * and whose `rank` (bm25 with the adapter's weights) equals the score of `rankingExpression`
- * for every hit; `rest` holds the remaining top-level AND conditions (keywords, ranges...), none
- * of them with positive text. The page is then `ORDER BY rank LIMIT n` over the full-text match,
- * filtered by `rest`, instead of scoring and sorting every document.
+ * and whose bm25 (with the adapter's weights) equals the score of `rankingExpression` for every
+ * hit; the remaining top-level AND conditions (keywords, ranges...), none of them with positive
+ * text, become `keys` and `residual`. The page is then the best-scored rows of the full-text
+ * match that pass those, instead of scoring and sorting every document.
  *
  * Why the scores agree: FTS5's bm25 sums, per phrase of the expression, an IDF that depends only
  * on that phrase and a term frequency taken from the row; the positive phrases are exactly the
@@ -286,25 +286,73 @@ export function ftsPlan(node: QueryNode): FtsPlan | null {
   const full = ftsOnly(node, true);
   const rank = rankingExpression(node);
   if (full === undefined || rank === null) return null;
+  // The rows to drop are the ranking expression's matches that the full one rejects: usually few
+  // (`b NOT c` rows that contain `c` and not `a`), where the rows to keep are nearly all of them.
   return {
     match: rank,
-    rest: { sql: 'd.doc_key IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)', params: [full] },
     count: full,
-    keys: { sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?', params: [full] },
+    keys: { sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?', params: [`(${rank}) NOT (${full})`] },
+    exclude: true,
+    head: headExpression(rank, rank),
   };
 }
 
 export interface FtsPlan {
+  /** The FTS5 expression every hit matches; its bm25 (the adapter's weights) is the hit's score. */
   match: string;
-  rest: SqlFragment;
-  /** An FTS5 expression whose match count is the total (when `rest` is only full text). */
+  /** An FTS5 expression whose match count is the total (when nothing else is checked per row). */
   count?: string;
   /**
-   * A `SELECT` of the keys of the documents that satisfy `rest` (absent when `rest` is `1`), so
-   * the ranked full-text stream can be filtered by set membership over the FTS rowid alone,
-   * without a `documents` lookup and a per-row tag probe for every match.
+   * A `SELECT` of document keys that filters the full-text stream by set membership over the FTS
+   * rowid alone (no `documents` lookup or tag probe per match): the documents to keep, or with
+   * `exclude` the documents to drop. Keyword conditions read the `doc_tags` index directly.
    */
   keys?: SqlFragment;
+  exclude?: boolean;
+  /**
+   * Conditions over `documents d` (dates, negated keywords...) checked per row, only for rows
+   * that passed `keys`. Absent when `keys` is the whole filter.
+   */
+  residual?: SqlFragment;
+  /**
+   * The first tier of a broad query: the hits with a positive term in the title or summary
+   * (`match` restricted by a column filter). With weights 10/4/1 a title or summary occurrence
+   * counts as 10 or 4 body occurrences, so these hits hold the top of the bm25 order in practice
+   * (see the search benchmark's agreement figure); the adapter ranks them before the rest.
+   */
+  head: string;
+}
+
+function headExpression(match: string, positiveLeaves: string): string {
+  return `(${match}) AND ({title summary} : (${positiveLeaves}))`;
+}
+
+/** A keyword condition, or an OR of such: its documents can be read from the `doc_tags` index. */
+function isTagSet(node: QueryNode): boolean {
+  if (node.kind === 'keyword') return true;
+  return node.kind === 'or' && node.children.length > 0 && node.children.every(isTagSet);
+}
+
+/** The `SELECT doc_key` of a tag set (see `isTagSet`), straight from `doc_tags`' primary key. */
+function tagSetSql(node: QueryNode): SqlFragment {
+  if (node.kind === 'keyword') {
+    const tag = KEYWORD_TAG[node.field];
+    if (tag === undefined) throw new Error(`Unknown keyword field: ${String(node.field)}`);
+    return {
+      sql: 'SELECT doc_key FROM doc_tags WHERE field = ? AND value = ?',
+      params: [tag, keywordValue(node.value)],
+    };
+  }
+  if (node.kind !== 'or') throw new Error(`Not a tag set: ${node.kind}`);
+  return compound('UNION', node.children.map(tagSetSql));
+}
+
+function compound(op: 'UNION' | 'INTERSECT', parts: SqlFragment[]): SqlFragment {
+  if (parts.length === 1) return parts[0];
+  return {
+    sql: parts.map((p) => `SELECT doc_key FROM (${p.sql})`).join(` ${op} `),
+    params: parts.flatMap((p) => p.params),
+  };
 }
 
 function strictFtsPlan(node: QueryNode): FtsPlan | null {
@@ -334,12 +382,18 @@ function strictFtsPlan(node: QueryNode): FtsPlan | null {
   if (leaves.some((l) => l === null) || new Set(leaves).size !== leaves.length) return null;
   let match = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
   for (const n of negative) match = `(${match}) NOT (${n})`;
-  const where = compileWhere({ kind: 'and', children: rest });
-  if (where.sql === '1') return { match, rest: where, count: match };
-  const sets = compileWhere({ kind: 'and', children: rest }, true);
-  return {
-    match,
-    rest: where,
-    keys: { sql: `SELECT d.doc_key FROM documents d WHERE ${sets.sql}`, params: sets.params },
-  };
+  const head = headExpression(match, leaves.map((l) => `(${l})`).join(' OR '));
+  if (compileWhere({ kind: 'and', children: rest }).sql === '1') return { match, count: match, head };
+  // Keyword conditions (and ORs of them) become one key set read from `doc_tags` alone; anything
+  // else is checked per row on the documents that set admits. Without a keyword condition the
+  // key set is the documents that satisfy the rest.
+  const tags = rest.filter(isTagSet);
+  const others = rest.filter((r) => !isTagSet(r));
+  if (tags.length === 0) {
+    const sets = compileWhere({ kind: 'and', children: rest }, true);
+    return { match, head, keys: { sql: `SELECT d.doc_key FROM documents d WHERE ${sets.sql}`, params: sets.params } };
+  }
+  const plan: FtsPlan = { match, head, keys: compound('INTERSECT', tags.map(tagSetSql)) };
+  if (others.length > 0) plan.residual = compileWhere({ kind: 'and', children: others });
+  return plan;
 }

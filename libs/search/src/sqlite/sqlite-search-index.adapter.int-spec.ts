@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { parseQuery, type QueryNode } from '@radar/core';
+import { parseQuery, type QueryNode, type RadarDocument } from '@radar/core';
 import { describeSearchIndexConformance } from '../conformance';
 import { CORPUS, corpusDoc, makeSubscription } from '../conformance/corpus';
+import type { SearchHit } from '../search-index.port';
 import { InvalidCursorError } from './cursor';
 import { SCHEMA_VERSION } from './schema';
 import { SqliteSearchIndex } from './sqlite-search-index.adapter';
@@ -135,39 +136,98 @@ describe('SqliteSearchIndex (SQLite specifics)', () => {
   });
 });
 
-describe('SqliteSearchIndex: very broad relevance queries ranked in two tiers', () => {
-  it('pages through every match exactly once, newest tier first, with an exact total', async () => {
-    const index = new SqliteSearchIndex({ file: tempFile(), broadMatches: 20, broadWindow: 10 });
+describe('SqliteSearchIndex: broad relevance queries ranked in two tiers', () => {
+  // 60 matches: every third has "shipyard" in its title and a long body without it; the others
+  // have it only in a short body, up to 29 times: exact bm25 ranks many of those above title hits.
+  const base = corpusDoc('shipyard-news');
+  const docs = Array.from({ length: 60 }, (_, i) => ({
+    ...base,
+    id: `broad-${String(i).padStart(2, '0')}`,
+    contentHash: `hash-${i}`,
+    title: i % 3 === 0 ? `Shipyard report ${i}` : `Harbor report ${i}`,
+    summary: `Quarterly review number ${i}.`,
+    body:
+      i % 3 === 0 ? 'harbor capacity review '.repeat(20 + i) : `${'shipyard '.repeat(1 + ((i * 7) % 29))}review ${i}`,
+    // Documents 40-59 are of another type: a keyword filter leaves 40 hits.
+    docType: (i < 40 ? 'news' : 'report') as RadarDocument['docType'],
+  }));
+  const inTitle = (id: string): boolean => Number(id.slice(-2)) % 3 === 0;
+
+  async function allPages(index: SqliteSearchIndex, query: QueryNode, limit: number): Promise<SearchHit[]> {
+    const hits: SearchHit[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 30; pages++) {
+      const page = await index.search({ query, sort: 'relevance', limit, cursor });
+      hits.push(...page.hits);
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    return hits;
+  }
+
+  it.each([
+    ['a pure full-text query', 'shipyard', 60],
+    ['a keyword filter', 'shipyard type:news', 40],
+    ['a keyword filter and a date range checked per row', 'shipyard type:news published:>=2025-01-01', 40],
+  ])('%s: title and summary hits first, each tier in exact bm25 order, every hit once', async (_, input, count) => {
+    const file = tempFile();
+    const index = new SqliteSearchIndex({ file, broadMatches: 20 });
+    const exact = new SqliteSearchIndex({ file, broadMatches: Number.MAX_SAFE_INTEGER });
     await index.init();
+    await exact.init();
     try {
-      const base = corpusDoc('shipyard-news');
-      const docs = Array.from({ length: 60 }, (_, i) => ({
-        ...base,
-        id: `broad-${String(i).padStart(2, '0')}`,
-        contentHash: `hash-${i}`,
-        title: `Shipyard report ${i}`,
-        // Term frequency varies so scores differ across tiers.
-        body: `${'shipyard '.repeat(1 + (i % 7))}capacity review number ${i}`,
-      }));
-      for (const doc of docs) await index.upsertDocument(doc);
-      const query = parseQuery('shipyard');
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await index.search({ query, sort: 'relevance', limit: 7, cursor });
-        expect(page.total).toBe(60);
-        seen.push(...page.hits.map((h) => h.document.id));
-        cursor = page.nextCursor;
-        pages++;
-      } while (cursor && pages < 20);
-      expect(seen).toHaveLength(60);
-      expect(new Set(seen).size).toBe(60);
-      // The first tier holds the most recently indexed matches (a window sized for about 10).
-      const firstTier = seen.slice(0, 10);
-      expect(firstTier.every((id) => Number(id.slice(-2)) >= 49)).toBe(true);
+      await index.upsertDocuments(docs);
+      const query = parseQuery(input);
+      const first = await index.search({ query, sort: 'relevance', limit: 7 });
+      expect(first.total).toBe(count);
+      const tiered = await allPages(index, query, 7);
+      const reference = await allPages(exact, query, 7);
+      expect(tiered).toHaveLength(count);
+      expect(new Set(tiered.map((h) => h.document.id)).size).toBe(count);
+      // The exact order really does put body-only hits above title hits (the case tiers change).
+      const firstBodyOnly = reference.findIndex((h) => !inTitle(h.document.id));
+      expect(reference.slice(firstBodyOnly).some((h) => inTitle(h.document.id))).toBe(true);
+      // Tiered: every title hit, then every body-only hit; within a tier, the exact order.
+      const titleHits = tiered.filter((h) => inTitle(h.document.id));
+      expect(tiered.slice(0, titleHits.length)).toEqual(titleHits);
+      const byTier = (hits: SearchHit[], title: boolean): string[] =>
+        hits.filter((h) => inTitle(h.document.id) === title).map((h) => h.document.id);
+      expect(byTier(tiered, true)).toEqual(byTier(reference, true));
+      expect(byTier(tiered, false)).toEqual(byTier(reference, false));
+      // Scores are the exact bm25 scores.
+      const exactScore = new Map(reference.map((h) => [h.document.id, h.score]));
+      for (const hit of tiered) expect(hit.score).toBeCloseTo(exactScore.get(hit.document.id) ?? NaN, 9);
     } finally {
       await index.close();
+      await exact.close();
+    }
+  });
+
+  it('keeps a tiered listing tiered on later pages; below the threshold a search ranks exactly', async () => {
+    const file = tempFile();
+    const index = new SqliteSearchIndex({ file, broadMatches: 20 });
+    const exact = new SqliteSearchIndex({ file, broadMatches: Number.MAX_SAFE_INTEGER });
+    await index.init();
+    await exact.init();
+    try {
+      await index.upsertDocuments(docs.slice(0, 30));
+      const query = parseQuery('shipyard');
+      const page1 = await index.search({ query, sort: 'relevance', limit: 5 });
+      expect(page1.hits.every((h) => inTitle(h.document.id))).toBe(true);
+      // Between pages the matches drop to 12 (4 title hits), under the threshold of 20: the
+      // second page is still cut from the tiered order (title hits, then body-only hits).
+      for (const doc of docs.slice(12, 30)) await index.deleteDocument(doc.id);
+      const reference = (await allPages(exact, query, 5)).map((h) => h.document.id);
+      expect(reference).toHaveLength(12);
+      const tieredOrder = [...reference.filter(inTitle), ...reference.filter((id) => !inTitle(id))];
+      expect(tieredOrder).not.toEqual(reference);
+      const page2 = await index.search({ query, sort: 'relevance', limit: 5, cursor: page1.nextCursor });
+      expect(page2.hits.map((h) => h.document.id)).toEqual(tieredOrder.slice(5, 10));
+      // A fresh search over 12 matches is not tiered: it is the exact order.
+      expect((await allPages(index, query, 5)).map((h) => h.document.id)).toEqual(reference);
+    } finally {
+      await index.close();
+      await exact.close();
     }
   });
 });

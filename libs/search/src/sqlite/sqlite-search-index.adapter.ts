@@ -68,27 +68,22 @@ export interface SqliteSearchIndexOptions {
   file: string;
   /** How long a writer waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
-  /** Matches above which a relevance query is ranked in two tiers (default BROAD_MATCHES). */
+  /** Rows to score above which a relevance query is ranked in two tiers (default BROAD_MATCHES). */
   broadMatches?: number;
-  /** Matches the first tier is sized to hold (default BROAD_WINDOW). */
-  broadWindow?: number;
 }
 
 const FACET_LIMIT = 20;
 /**
  * Relevance-sorted text queries (see `ftsPlan`) count facets over at most this many matches: all
- * of them when no more match (exact), otherwise the best-ranked ones (a sample; counts are then
- * counts within the sample, not over the whole match set).
+ * of them when no more match (exact), otherwise the best-ranked ones, of the first tier when the
+ * query is ranked in tiers (a sample; counts are then counts within the sample, not over the whole
+ * match set).
  */
 export const FACET_SAMPLE = 1000;
 /** Counting stops here when a filter must be checked per match: `total` is then a lower bound. */
 export const TOTAL_CAP = 10_000;
-/** Pure full-text queries matching more documents than this are ranked within a key window. */
-export const BROAD_MATCHES = 20_000;
-/** Matches the first window of a very broad query is expected to hold. */
-export const BROAD_WINDOW = 5_000;
-/** bm25 as FTS5's `rank`, so `ORDER BY rank` sorts inside FTS5 (same weights as BM25_WEIGHTS). */
-const RANK_FUNCTION = "'bm25(10.0, 4.0, 1.0)'";
+/** Relevance queries with more rows to score than this are ranked in two tiers (see rankedSearch). */
+export const BROAD_MATCHES = 5_000;
 /** bm25 column weights: title, summary, body. */
 const BM25_WEIGHTS = '10.0, 4.0, 1.0';
 const STATEMENT_CACHE_SIZE = 256;
@@ -103,6 +98,13 @@ interface SearchRead {
   facets: SearchResult['facets'];
   histogram: HistogramBucket[] | undefined;
 }
+
+/** Conditions on a full-text row `f` of a ranked search, each fragment starting with `AND`. */
+function both(a: SqlFragment, b: SqlFragment): SqlFragment {
+  return { sql: `${a.sql} ${b.sql}`, params: [...a.params, ...b.params] };
+}
+const HEAD_ONLY: SqlFragment = { sql: 'AND +f.rowid IN (SELECT doc_key FROM temp.search_head)', params: [] };
+const NOT_HEAD: SqlFragment = { sql: 'AND +f.rowid NOT IN (SELECT doc_key FROM temp.search_head)', params: [] };
 
 /** Relevance order: score desc, then newest first, then id asc. */
 function byRelevance(a: DocRow, b: DocRow): number {
@@ -197,9 +199,11 @@ export class SqliteSearchIndex extends SearchIndex {
         db.pragma('mmap_size = 2147418112');
         db.pragma('cache_size = -65536');
         migrate(db);
-        // Per-connection scratch set: a filtered relevance search stores its filter's keys here
-        // once, and every statement of that search probes it by rowid (see rankedSearch).
+        // Per-connection scratch sets: a filtered relevance search stores its filter's keys here
+        // once, a broad one its first tier, and every statement of that search probes them by
+        // rowid (see rankedSearch).
         db.exec('CREATE TEMP TABLE IF NOT EXISTS search_keys (doc_key INTEGER PRIMARY KEY)');
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS search_head (doc_key INTEGER PRIMARY KEY)');
       } catch (err) {
         db.close();
         throw err;
@@ -420,8 +424,7 @@ export class SqliteSearchIndex extends SearchIndex {
     const db = this.conn();
     const plan = sort === 'relevance' ? ftsPlan(req.query) : null;
     if (plan !== null) {
-      const fast = db.transaction(() => this.rankedSearch(req, plan, limit, where)).deferred();
-      if (fast !== null) return this.toResult(req, fast);
+      return this.toResult(req, db.transaction(() => this.rankedSearch(req, plan, limit, where)).deferred());
     }
 
     // One read transaction: total, page and facets see the same snapshot.
@@ -492,40 +495,26 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /**
-   * Relevance search driven by FTS5: `ORDER BY rank LIMIT n` over the full-text match (bm25
-   * inside FTS5), filtered by the plan's other conditions; total, facets and page come from the
-   * same ranked rows when the match set is small. `null` when the stream is not in rank order
-   * (the caller then uses the general plan).
+   * Relevance search driven by the full-text match: its rows, filtered by the plan's other
+   * conditions, are scored with bm25 and the best kept by SQLite's top-N sort; total, facets and
+   * page come from the same ranked rows.
    */
-  private rankedSearch(req: SearchRequest, plan: FtsPlan, limit: number, where: SqlFragment): SearchRead | null {
+  private rankedSearch(req: SearchRequest, plan: FtsPlan, limit: number, where: SqlFragment): SearchRead {
     const cursor = req.cursor ? decodeCursor(req.cursor, 'rel') : undefined;
     const offset = cursor?.o ?? 0;
     const names = this.facetNames(req.facets ?? []);
     const need = offset + limit + 1;
-    // The ranked stream reads the FTS index alone: other conditions are a set-membership test on
-    // the rowid (`+` keeps SQLite from handing the IN to FTS5 as one point query per key, each of
-    // which would recompute bm25's IDF), and `id`/`published_at` are looked up for kept rows only.
-    // The filter's keys are computed once per search into the connection's temp `search_keys`
-    // (an IN over a subquery would rebuild its set in each of the statements below).
-    let filter: SqlFragment = { sql: '', params: [] };
-    if (plan.keys) {
-      this.stmt('DELETE FROM temp.search_keys').run();
-      this.stmt(`INSERT INTO temp.search_keys (doc_key) ${plan.keys.sql}`).run(...plan.keys.params);
-      filter = { sql: 'AND +f.rowid IN (SELECT doc_key FROM temp.search_keys)', params: [] };
-    }
+    const filter = this.rankFilter(plan);
 
     // Totals first (they are cheap: FTS5 counts without decoding positions or scoring): the
     // exact total of a pure full-text query, a count capped at TOTAL_CAP for a filtered one.
-    const textMatches = (
-      this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.match) as { n: number }
-    ).n;
+    const countMatches = (expression: string): number =>
+      (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(expression) as { n: number }).n;
+    const textMatches = countMatches(plan.match);
     let total: number;
     let lowerBound = false;
     if (plan.count !== undefined) {
-      total =
-        plan.count === plan.match
-          ? textMatches
-          : (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(plan.count) as { n: number }).n;
+      total = plan.count === plan.match ? textMatches : countMatches(plan.count);
     } else {
       total = (
         this.stmt(
@@ -538,64 +527,42 @@ export class SqliteSearchIndex extends SearchIndex {
       }
     }
 
-    // Broad queries: bm25 costs ~1 µs per full-text match inside FTS5 (scoring, not matching, is
-    // the cost), so ranking tens of thousands of matches for every page is slow. A query whose
-    // full-text part matches more than BROAD_MATCHES documents is ranked in two tiers: first the
-    // matches among the most recently indexed documents (keys >= w, a window expected to hold
-    // BROAD_WINDOW full-text matches; the newest for feeds ingested in order), then all older
-    // matches. Filters apply inside each tier. Scores are exact bm25 scores; only the order across
-    // the tier boundary is approximated (newer first). The window start travels in the cursor, so
-    // paging is stable: every match appears exactly once. Facets are counted over the top
-    // FACET_SAMPLE of the first tier. Totals stay as above.
-    let windowStart = cursor?.w;
-    if (!cursor && textMatches > (this.options.broadMatches ?? BROAD_MATCHES)) {
-      const span = this.stmt(
-        // Two subqueries: each is one b-tree seek; min and max in one SELECT would scan the table.
-        'SELECT (SELECT min(doc_key) FROM documents) AS lo, (SELECT max(doc_key) FROM documents) AS hi',
-      ).get() as {
-        lo: number;
-        hi: number;
-      };
-      const window = this.options.broadWindow ?? BROAD_WINDOW;
-      windowStart = Math.max(span.lo, span.hi - Math.ceil(((span.hi - span.lo + 1) * window) / textMatches));
-    }
-    const facetWant = names.length > 0 ? FACET_SAMPLE + 1 : 0;
+    // Broad queries: bm25 costs ~0.5 µs per scored row (matching alone ~0.05 µs), and only rows
+    // that pass the filters are scored: the filtered total when it is known, else every full-text
+    // match. A query with more than BROAD_MATCHES rows to score is ranked in two tiers: first the
+    // hits with a positive term in the title or summary (`plan.head`), then the others. Scores are
+    // exact bm25 scores and each tier is in exact order; only a body-only hit that would outscore
+    // a title or summary hit is placed after it. The tiering travels in the cursor, so paging is
+    // stable: every hit appears exactly once. Facets are counted over the top FACET_SAMPLE of the
+    // first tier. Totals stay as above.
+    const toScore = lowerBound ? textMatches : total;
+    const tiered = cursor !== undefined ? cursor.t === 1 : toScore > (this.options.broadMatches ?? BROAD_MATCHES);
+    const sample = names.length > 0 ? FACET_SAMPLE : 0;
     // `scored` is in score order (facets sample its head); `ordered` is the head that pages are
     // cut from, in full relevance order (ties broken by date and id, looked up for it alone).
     let scored: Scored[];
     let ordered: DocRow[];
-    if (windowStart === undefined) {
-      const tier = this.rankedTier(plan, filter, 0, undefined, Math.max(need, facetWant));
-      if (tier === null) return null;
-      scored = tier;
-      ordered = this.inRelevanceOrder(tier, need);
+    let more: boolean;
+    if (!tiered) {
+      scored = this.rankedRows(plan.match, filter, need, sample).rows;
+      ordered = this.inRelevanceOrder(scored, need);
+      more = scored.length > offset + limit;
     } else {
-      const inWindow = (
-        this.stmt(
-          `SELECT count(*) AS n FROM docs_fts f WHERE docs_fts MATCH ? AND f.rowid >= CAST(? AS INTEGER) ${filter.sql}`,
-        ).get(plan.match, windowStart, ...filter.params) as { n: number }
-      ).n;
-      const first = this.rankedTier(
-        plan,
-        filter,
-        windowStart,
-        undefined,
-        Math.min(inWindow, Math.max(need, facetWant)),
+      this.stmt('DELETE FROM temp.search_head').run();
+      this.stmt('INSERT INTO temp.search_head (doc_key) SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?').run(
+        plan.head,
       );
-      if (first === null) return null;
-      scored = first;
-      ordered = this.inRelevanceOrder(first, need);
-      if (need > inWindow) {
-        const second = this.rankedTier(plan, filter, 0, windowStart, need - inWindow);
-        if (second === null) return null;
-        ordered = [...ordered.slice(0, inWindow), ...this.inRelevanceOrder(second, need - inWindow)];
+      const first = this.rankedRows(plan.match, both(filter, HEAD_ONLY), need, sample);
+      scored = first.rows;
+      ordered = this.inRelevanceOrder(first.rows, need);
+      if (first.complete && need > first.rows.length) {
+        const second = this.rankedRows(plan.match, both(filter, NOT_HEAD), need - first.rows.length).rows;
+        ordered = [...ordered, ...this.inRelevanceOrder(second, need - first.rows.length)];
       }
+      more = ordered.length > offset + limit;
     }
     const pageRows = ordered.slice(offset, offset + limit);
-    const more = windowStart === undefined ? scored.length > offset + limit : offset + limit < total;
-    const nextCursor = more
-      ? encodeCursor({ k: 'rel', o: offset + limit, ...(windowStart === undefined ? {} : { w: windowStart }) })
-      : undefined;
+    const nextCursor = more ? encodeCursor({ k: 'rel', o: offset + limit, ...(tiered ? { t: 1 } : {}) }) : undefined;
     const facets = this.facetsOfKeys(
       scored.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
       names,
@@ -605,38 +572,63 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /**
-   * The best `count` matches with keys in [from, below), by descending score, complete across
-   * ties at the cut. `null` when FTS5's stream is not in rank order.
+   * The condition that keeps a full-text row of `plan` (an SQL fragment over `docs_fts f`): set
+   * membership in the connection's temp `search_keys`, filled here once per search (an IN over a
+   * subquery would rebuild its set in each statement), then the residual conditions. `+` keeps
+   * SQLite from handing the IN to FTS5 as one point query per key, each of which would recompute
+   * bm25's IDF.
    */
-  private rankedTier(
-    plan: FtsPlan,
+  private rankFilter(plan: FtsPlan): SqlFragment {
+    let filter: SqlFragment = { sql: '', params: [] };
+    if (plan.keys) {
+      this.stmt('DELETE FROM temp.search_keys').run();
+      this.stmt(`INSERT INTO temp.search_keys (doc_key) ${plan.keys.sql}`).run(...plan.keys.params);
+      filter = {
+        sql: `AND +f.rowid ${plan.exclude ? 'NOT IN' : 'IN'} (SELECT doc_key FROM temp.search_keys)`,
+        params: [],
+      };
+    }
+    if (plan.residual) {
+      filter = both(filter, {
+        sql: `AND EXISTS (SELECT 1 FROM documents d WHERE d.doc_key = f.rowid AND ${plan.residual.sql})`,
+        params: plan.residual.params,
+      });
+    }
+    return filter;
+  }
+
+  /**
+   * The best rows matching `match` and `filter`, by descending score: at least `count` of them
+   * (more when rows tie with the `count`th: all of those) and at least `sample` (for facets; no
+   * tie completion); `complete` when no other row matches. bm25 is a result column, so it is
+   * computed only for rows that pass the filter, and SQLite's top-N sort keeps the best (FTS5's
+   * own `ORDER BY rank` scores every full-text match before any filter and sorts them all: ~1.5x
+   * slower even unfiltered).
+   */
+  private rankedRows(
+    match: string,
     filter: SqlFragment,
-    from: number,
-    below: number | undefined,
     count: number,
-  ): Scored[] | null {
-    if (count <= 0) return [];
+    sample = 0,
+  ): { rows: Scored[]; complete: boolean } {
+    if (count <= 0 && sample <= 0) return { rows: [], complete: false };
     const ranked = this.stmt(
-      `SELECT f.rowid AS doc_key, -f.rank AS score FROM docs_fts f
-       WHERE docs_fts MATCH ? AND f.rank MATCH ${RANK_FUNCTION} AND f.rowid >= CAST(? AS INTEGER)
-         AND f.rowid < CAST(? AS INTEGER) ${filter.sql}
-       ORDER BY f.rank LIMIT ?`,
+      `SELECT f.rowid AS doc_key, -bm25(docs_fts, ${BM25_WEIGHTS}) AS score FROM docs_fts f
+       WHERE docs_fts MATCH ? ${filter.sql}
+       ORDER BY score DESC LIMIT ?`,
     );
     // Fetch until the rows that make the cut are final: every fetched row scoring above the last
     // fetched score is final; rows tied with it may continue past the limit.
-    let want = count + 8;
-    let scored: Scored[];
+    let want = Math.max(count + 8, sample);
     for (;;) {
-      scored = ranked.all(plan.match, from, below ?? Number.MAX_SAFE_INTEGER, ...filter.params, want) as Scored[];
-      for (let i = 1; i < scored.length; i++) if (scored[i].score > scored[i - 1].score) return null;
-      if (scored.length < want) break;
-      const min = scored[scored.length - 1].score;
-      let above = scored.length;
-      while (above > 0 && scored[above - 1].score === min) above--;
-      if (above >= count) break;
+      const rows = ranked.all(match, ...filter.params, want) as Scored[];
+      if (rows.length < want) return { rows, complete: true };
+      const min = rows[rows.length - 1].score;
+      let above = rows.length;
+      while (above > 0 && rows[above - 1].score === min) above--;
+      if (above >= count) return { rows, complete: false };
       want *= 4;
     }
-    return scored;
   }
 
   /**
