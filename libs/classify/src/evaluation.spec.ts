@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { describeWithSharedData, sharedDataPath } from '@radar/testing';
+import { readFileSync } from 'node:fs';
+import { describeWithSharedData, readReutersArticles, sharedDataPath } from '@radar/testing';
 import { classify } from './classify';
 import { evaluate, formatEvalTable, GoldItem, readGoldJsonl } from './evaluation';
 
@@ -103,22 +103,7 @@ describeWithSharedData('classifier quality on gold-dev', () => {
 
 /** Reuters-21578 (1987 newswire): mostly commodities, earnings and trade, so mostly untagged. */
 describeWithSharedData('classifier sanity on Reuters-21578 negatives', () => {
-  const dir = sharedDataPath('labeled', 'reuters21578');
-  const docs: { title: string; body: string; topics: string[] }[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.sgm'))) {
-    const sgm = readFileSync(`${dir}/${f}`, 'latin1');
-    for (const rec of sgm.split('<REUTERS').slice(1)) {
-      const title = /<TITLE>([\s\S]*?)<\/TITLE>/.exec(rec)?.[1] ?? '';
-      const body = (/<BODY>([\s\S]*?)<\/BODY>/.exec(rec)?.[1] ?? '')
-        .replace(/&#\d+;/g, ' ')
-        .replace(/&lt;/g, '<')
-        .replace(/&amp;/g, '&');
-      const topics = [...(/<TOPICS>([\s\S]*?)<\/TOPICS>/.exec(rec)?.[1] ?? '').matchAll(/<D>(.*?)<\/D>/g)].map(
-        (m) => m[1]!,
-      );
-      docs.push({ title, body, topics });
-    }
-  }
+  const docs = readReutersArticles();
 
   it('leaves most articles untagged', () => {
     expect(docs.length).toBeGreaterThan(5000);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -35,4 +35,34 @@ export function describeWithSharedData(name: string, fn: () => void): void {
     );
   }
   describe.skip(`${name} [NOT RUN: no shared data at ${SHARED_DATA_DIR}]`, fn);
+}
+
+/** One Reuters-21578 newswire article (1987), as read from the shared data's SGML files. */
+export interface ReutersArticle {
+  title: string;
+  body: string;
+  topics: string[];
+}
+
+/**
+ * The Reuters-21578 articles under `labeled/reuters21578` (latin-1 SGML; character references
+ * other than `&lt;` and `&amp;` become spaces). Research-only licence: internal test use.
+ */
+export function readReutersArticles(dir = sharedDataPath('labeled', 'reuters21578')): ReutersArticle[] {
+  const articles: ReutersArticle[] = [];
+  for (const file of readdirSync(dir).filter((n) => n.endsWith('.sgm'))) {
+    const sgm = readFileSync(resolve(dir, file), 'latin1');
+    for (const record of sgm.split('<REUTERS').slice(1)) {
+      const title = /<TITLE>([\s\S]*?)<\/TITLE>/.exec(record)?.[1] ?? '';
+      const body = (/<BODY>([\s\S]*?)<\/BODY>/.exec(record)?.[1] ?? '')
+        .replace(/&#\d+;/g, ' ')
+        .replace(/&lt;/g, '<')
+        .replace(/&amp;/g, '&');
+      const topics = [...(/<TOPICS>([\s\S]*?)<\/TOPICS>/.exec(record)?.[1] ?? '').matchAll(/<D>(.*?)<\/D>/g)].map(
+        (m) => m[1],
+      );
+      articles.push({ title, body, topics });
+    }
+  }
+  return articles;
 }

@@ -286,6 +286,7 @@ export function ftsPlan(node: QueryNode): FtsPlan | null {
   const full = ftsOnly(node, true);
   const rank = rankingExpression(node);
   if (full === undefined || rank === null) return null;
+  const leaves = [...new Set(positiveTextLeaves(node).map(ftsExpression))].filter((e): e is string => e !== null);
   // The rows to drop are the ranking expression's matches that the full one rejects: usually few
   // (`b NOT c` rows that contain `c` and not `a`), where the rows to keep are nearly all of them.
   return {
@@ -293,7 +294,7 @@ export function ftsPlan(node: QueryNode): FtsPlan | null {
     count: full,
     keys: { sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?', params: [`(${rank}) NOT (${full})`] },
     exclude: true,
-    head: headExpression(rank, rank),
+    head: headExpression(rank, leaves, true),
   };
 }
 
@@ -315,16 +316,28 @@ export interface FtsPlan {
    */
   residual?: SqlFragment;
   /**
-   * The first tier of a broad query: the hits with a positive term in the title or summary
-   * (`match` restricted by a column filter). With weights 10/4/1 a title or summary occurrence
-   * counts as 10 or 4 body occurrences, so these hits hold the top of the bm25 order in practice
-   * (see the search benchmark's agreement figure); the adapter ranks them before the rest.
+   * The first tier of a broad query: the hits with a positive term in the title or summary, and
+   * when a hit may match only some of the positive terms (an OR), also the hits that match at
+   * least two of them. With weights 10/4/1 a title or summary occurrence counts as 10 or 4 body
+   * occurrences, and bm25 adds up the terms a hit matches, so these hits hold the top of the bm25
+   * order in practice (see the search benchmark's agreement figures); the adapter ranks them
+   * before the rest.
    */
   head: string;
 }
 
-function headExpression(match: string, positiveLeaves: string): string {
-  return `(${match}) AND ({title summary} : (${positiveLeaves}))`;
+/** Up to this many positive terms, "matches at least two of them" joins the first tier. */
+const MAX_PAIRED_LEAVES = 5;
+
+function headExpression(match: string, leaves: readonly string[], alternatives: boolean): string {
+  const any = leaves.map((l) => `(${l})`).join(' OR ');
+  const tiers = [`{title summary} : (${any})`];
+  if (alternatives && leaves.length > 1 && leaves.length <= MAX_PAIRED_LEAVES) {
+    for (let i = 0; i < leaves.length; i++) {
+      for (let j = i + 1; j < leaves.length; j++) tiers.push(`(${leaves[i]}) AND (${leaves[j]})`);
+    }
+  }
+  return `(${match}) AND (${tiers.length === 1 ? tiers[0] : tiers.map((t) => `(${t})`).join(' OR ')})`;
 }
 
 /** A keyword condition, or an OR of such: its documents can be read from the `doc_tags` index. */
@@ -378,11 +391,13 @@ function strictFtsPlan(node: QueryNode): FtsPlan | null {
   }
   if (positive.length === 0) return null;
   if (rest.some((r) => positiveTextLeaves(r).length > 0)) return null;
-  const leaves = positiveTextLeaves(node).map(ftsExpression);
-  if (leaves.some((l) => l === null) || new Set(leaves).size !== leaves.length) return null;
+  const exprs = positiveTextLeaves(node).map(ftsExpression);
+  const leaves = exprs.filter((l): l is string => l !== null);
+  if (leaves.length !== exprs.length || new Set(leaves).size !== leaves.length) return null;
   let match = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
   for (const n of negative) match = `(${match}) NOT (${n})`;
-  const head = headExpression(match, leaves.map((l) => `(${l})`).join(' OR '));
+  // A hit may match only some of the positive terms when the one positive part holds an OR.
+  const head = headExpression(match, leaves, positive.length === 1);
   if (compileWhere({ kind: 'and', children: rest }).sql === '1') return { match, count: match, head };
   // Keyword conditions (and ORs of them) become one key set read from `doc_tags` alone; anything
   // else is checked per row on the documents that set admits. Without a keyword condition the
