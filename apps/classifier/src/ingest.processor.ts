@@ -1,9 +1,8 @@
-import { Processor } from '@nestjs/bullmq';
-import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { JobHandlers, JobName, QueueName, RadarProcessor, RadarWorker } from '@radar/queue';
 import { IngestService } from './ingest.service';
 
 /** Batches carry one feed's new items; single items come from article fetches and from failed batch items. */
-@Processor(QueueName.Ingest, { concurrency: 4 })
+@RadarWorker(QueueName.Ingest, { concurrency: 4 })
 export class IngestProcessor extends RadarProcessor<QueueName.Ingest> {
   protected readonly queueName = QueueName.Ingest;
   protected readonly handlers: JobHandlers<QueueName.Ingest> = {

@@ -1,9 +1,8 @@
-import { Processor } from '@nestjs/bullmq';
-import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { JobHandlers, JobName, QueueName, RadarProcessor, RadarWorker } from '@radar/queue';
 import { ArticleService } from './article.service';
 import { CrawlService } from './crawl.service';
 
-@Processor(QueueName.Crawl, { concurrency: 8 })
+@RadarWorker(QueueName.Crawl, { concurrency: 8 })
 export class CrawlProcessor extends RadarProcessor<QueueName.Crawl> {
   protected readonly queueName = QueueName.Crawl;
   protected readonly handlers: JobHandlers<QueueName.Crawl> = {

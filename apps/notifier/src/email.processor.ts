@@ -1,8 +1,7 @@
-import { Processor } from '@nestjs/bullmq';
-import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { JobHandlers, JobName, QueueName, RadarProcessor, RadarWorker } from '@radar/queue';
 import { DeliveryService } from './delivery.service';
 
-@Processor(QueueName.Email, { concurrency: 10 })
+@RadarWorker(QueueName.Email, { concurrency: 10 })
 export class EmailProcessor extends RadarProcessor<QueueName.Email> {
   protected readonly queueName = QueueName.Email;
   protected readonly handlers: JobHandlers<QueueName.Email> = {

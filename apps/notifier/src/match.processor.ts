@@ -1,10 +1,9 @@
-import { Processor } from '@nestjs/bullmq';
-import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { JobHandlers, JobName, QueueName, RadarProcessor, RadarWorker } from '@radar/queue';
 import { AlertService } from './alert.service';
 import { DigestService } from './digest.service';
 
 /** The notifier's deciding and rendering jobs: instant alerts, their batches, digests. */
-@Processor(QueueName.Match, { concurrency: 4 })
+@RadarWorker(QueueName.Match, { concurrency: 4 })
 export class MatchProcessor extends RadarProcessor<QueueName.Match> {
   protected readonly queueName = QueueName.Match;
   protected readonly handlers: JobHandlers<QueueName.Match> = {

@@ -1,9 +1,8 @@
-import { Processor } from '@nestjs/bullmq';
-import { JobHandlers, JobName, QueueName, RadarProcessor } from '@radar/queue';
+import { JobHandlers, JobName, QueueName, RadarProcessor, RadarWorker } from '@radar/queue';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 /** Posts to webhook receivers; a slow receiver holds one of these slots, never an email's. */
-@Processor(QueueName.Webhook, { concurrency: 10 })
+@RadarWorker(QueueName.Webhook, { concurrency: 10 })
 export class WebhookProcessor extends RadarProcessor<QueueName.Webhook> {
   protected readonly queueName = QueueName.Webhook;
   protected readonly handlers: JobHandlers<QueueName.Webhook> = {

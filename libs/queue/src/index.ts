@@ -4,3 +4,4 @@ export * from './queue.module';
 export * from './redis-connection';
 export * from './redis-preflight';
 export * from './radar-processor';
+export * from './retry';

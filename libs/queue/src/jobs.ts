@@ -1,6 +1,7 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { contentHash, documentId, stableHash, type RawItem } from '@radar/core';
+import { patientRetries } from './retry';
 
 /**
  * The one place queue and job names appear. Every hop is idempotent: job ids are deterministic,
@@ -165,6 +166,11 @@ const rawItemSchema = z
   .passthrough() as unknown as z.ZodType<RawItem>;
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+/**
+ * How long jobs that write to the index or send mail keep retrying a failure that is not
+ * permanent: a day of index or SMTP outage loses no document, alert or email (see retry.ts).
+ */
+export const OUTAGE_WINDOW_MS = 24 * 3600_000;
 
 /** Safe for a BullMQ id: no ':' and never an integer. */
 export function jobIdPart(value: string | number): string {
@@ -188,7 +194,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     queue: QueueName.Ingest,
     jobId: (p) => `ingest.${documentId(p.item.sourceId, p.item.guid)}.${contentHash(p.item)}`,
     schema: z.object({ sourceName: z.string(), item: rawItemSchema }),
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+    options: { ...patientRetries(2000, OUTAGE_WINDOW_MS), ...keep },
   },
   [JobName.IngestBatch]: {
     queue: QueueName.Ingest,
@@ -199,8 +205,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     // A completed batch holds up to INGEST_BATCH_MAX_ITEMS items: keep fewer of them than of
     // single jobs (its id only has to outlive a retried crawl; the index decides after that).
     options: {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 2000 },
+      ...patientRetries(2000, OUTAGE_WINDOW_MS),
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: keep.removeOnFail,
     },
@@ -209,7 +214,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     queue: QueueName.Match,
     jobId: (p) => `match.${jobIdPart(p.documentId)}.v${p.version}`,
     schema: z.object({ documentId: z.string().min(1), version: z.number().int().positive() }),
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+    options: { ...patientRetries(2000, OUTAGE_WINDOW_MS), ...keep },
   },
   [JobName.SendEmail]: {
     queue: QueueName.Email,
@@ -225,7 +230,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
         headers: z.record(z.string(), z.string()).optional(),
       }),
     }),
-    options: { attempts: 8, backoff: { type: 'exponential', delay: 10000 }, ...keep },
+    options: { ...patientRetries(10_000, OUTAGE_WINDOW_MS), ...keep },
   },
   [JobName.DeliverWebhook]: {
     queue: QueueName.Webhook,
@@ -249,7 +254,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
       windowStart: z.number().int().nonnegative(),
       notBefore: z.number().int().nonnegative(),
     }),
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keep },
+    options: { ...patientRetries(2000, OUTAGE_WINDOW_MS), ...keep },
   },
   [JobName.Digest]: {
     queue: QueueName.Match,
@@ -261,7 +266,7 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
       since: z.string().min(1),
       until: z.string().min(1),
     }),
-    options: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, ...keep },
+    options: { ...patientRetries(5000, OUTAGE_WINDOW_MS), ...keep },
   },
 };
 
