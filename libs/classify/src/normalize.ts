@@ -9,7 +9,7 @@
  * arrays instead of objects, and only runs containing non-ASCII characters go through
  * `foldToken`. Its output equals `tokenize` (checked in normalize.spec.ts).
  */
-import { foldToken } from '@radar/core';
+import { ASCII_WORD, foldToken, isTokenCodePoint } from '@radar/core';
 
 export interface MatchToken {
   /** Folded and stemmed form used for matching. */
@@ -52,25 +52,6 @@ export function stem(folded: string): string {
     return folded.slice(0, -1);
   }
   return folded;
-}
-
-/** 1 for ASCII letters and digits, the only ASCII characters a token contains. */
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII_WORD[c] = 1;
-}
-
-const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
-const nonAsciiClass = new Map<number, boolean>();
-
-/** Whether a non-ASCII code point belongs to a token (memoised: texts reuse few such characters). */
-function isTokenCodePoint(cp: number): boolean {
-  let v = nonAsciiClass.get(cp);
-  if (v === undefined) {
-    v = TOKEN_CHAR.test(String.fromCodePoint(cp));
-    if (nonAsciiClass.size < 65536) nonAsciiClass.set(cp, v);
-  }
-  return v;
 }
 
 /** Bits of the key filter (a power of two). */

@@ -103,14 +103,24 @@ function matchSpans(tokens: readonly Token[], field: QueryTextField, units: read
     .map(([i, key]) => ({ start: tokens[i].offset, end: tokens[i].offset + tokens[i].raw.length, key }));
 }
 
-/** Cut `text` at a token end at or before `limit` (or keep all of it when it fits). */
-function cutEnd(text: string, tokenEnds: number[], start: number, limit: number): number {
-  if (text.length <= limit) return text.length;
-  let end = start;
-  for (const e of tokenEnds) {
-    if (e > limit) break;
-    if (e > start) end = e;
+/** The index of the first of the ascending `values` that is >= `x` (`values.length` if none). */
+function firstAtLeast(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/** Cut `text` at a token end at or before `limit` (or keep all of it when it fits). */
+function cutEnd(text: string, tokenEnds: readonly number[], start: number, limit: number): number {
+  if (text.length <= limit) return text.length;
+  // The last token end <= limit, if it is past `start`.
+  const i = firstAtLeast(tokenEnds, limit + 1) - 1;
+  const end = i >= 0 && tokenEnds[i] > start ? tokenEnds[i] : start;
   return end > start ? end : Math.min(text.length, limit);
 }
 
@@ -126,11 +136,20 @@ function bestPassageIn(
   const tokenStarts = tokens.map((t) => t.offset);
   const tokenEnds = tokens.map((t) => t.offset + t.raw.length);
   let best: Passage | null = null;
+  // Anchors move forward, and so do their windows: the marks inside are a sliding range of spans.
+  let first = 0;
+  let last = 0;
   for (const anchor of spans) {
     let start = Math.max(0, Math.min(anchor.start - LEAD, text.length - length));
-    if (start > 0) start = tokenStarts.find((s) => s >= start) ?? anchor.start;
+    if (start > 0) {
+      const i = firstAtLeast(tokenStarts, start);
+      start = i < tokenStarts.length ? tokenStarts[i] : anchor.start;
+    }
     const end = cutEnd(text, tokenEnds, start, start + length);
-    const marks = spans.filter((s) => s.start >= start && s.end <= end);
+    while (first < spans.length && spans[first].start < start) first++;
+    if (last < first) last = first;
+    while (last < spans.length && spans[last].start < end) last++;
+    const marks = spans.slice(first, last).filter((s) => s.end <= end);
     const distinct = new Set(marks.map((m) => m.key)).size;
     if (best === null || distinct > best.distinct || (distinct === best.distinct && marks.length > best.marks.length)) {
       best = { field, text, start, end, marks, distinct };
