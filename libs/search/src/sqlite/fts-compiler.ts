@@ -294,7 +294,7 @@ export function ftsPlan(node: QueryNode): FtsPlan | null {
     count: full,
     keys: { sql: 'SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?', params: [`(${rank}) NOT (${full})`] },
     exclude: true,
-    head: headExpression(rank, leaves, true),
+    head: headExpression(leaves, true),
   };
 }
 
@@ -316,9 +316,10 @@ export interface FtsPlan {
    */
   residual?: SqlFragment;
   /**
-   * The first tier of a broad query: the hits with a positive term in the title or summary, and
-   * when a hit may match only some of the positive terms (an OR), also the hits that match at
-   * least two of them. With weights 10/4/1 a title or summary occurrence counts as 10 or 4 body
+   * The first tier of a broad query, as an expression that the adapter only tests hits against
+   * (so it leaves `match` out: repeating it cost one more evaluation of the whole query): the
+   * hits with a positive term in the title or summary, and when a hit may match only some of the
+   * positive terms (an OR), also the hits that match at least two of them. With weights 10/4/1 a title or summary occurrence counts as 10 or 4 body
    * occurrences, and bm25 adds up the terms a hit matches, so these hits hold the top of the bm25
    * order in practice (see the search benchmark's agreement figures); the adapter ranks them
    * before the rest.
@@ -329,7 +330,7 @@ export interface FtsPlan {
 /** Up to this many positive terms, "matches at least two of them" joins the first tier. */
 const MAX_PAIRED_LEAVES = 5;
 
-function headExpression(match: string, leaves: readonly string[], alternatives: boolean): string {
+function headExpression(leaves: readonly string[], alternatives: boolean): string {
   const any = leaves.map((l) => `(${l})`).join(' OR ');
   const tiers = [`{title summary} : (${any})`];
   if (alternatives && leaves.length > 1 && leaves.length <= MAX_PAIRED_LEAVES) {
@@ -337,7 +338,7 @@ function headExpression(match: string, leaves: readonly string[], alternatives: 
       for (let j = i + 1; j < leaves.length; j++) tiers.push(`(${leaves[i]}) AND (${leaves[j]})`);
     }
   }
-  return `(${match}) AND (${tiers.length === 1 ? tiers[0] : tiers.map((t) => `(${t})`).join(' OR ')})`;
+  return tiers.length === 1 ? tiers[0] : tiers.map((t) => `(${t})`).join(' OR ');
 }
 
 /** A keyword condition, or an OR of such: its documents can be read from the `doc_tags` index. */
@@ -397,7 +398,7 @@ function strictFtsPlan(node: QueryNode): FtsPlan | null {
   let match = positive.length === 1 ? positive[0] : positive.map((p) => `(${p})`).join(' AND ');
   for (const n of negative) match = `(${match}) NOT (${n})`;
   // A hit may match only some of the positive terms when the one positive part holds an OR.
-  const head = headExpression(match, leaves, positive.length === 1);
+  const head = headExpression(leaves, positive.length === 1);
   if (compileWhere({ kind: 'and', children: rest }).sql === '1') return { match, count: match, head };
   // Keyword conditions (and ORs of them) become one key set read from `doc_tags` alone; anything
   // else is checked per row on the documents that set admits. Without a keyword condition the

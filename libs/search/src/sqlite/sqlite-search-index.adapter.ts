@@ -507,14 +507,23 @@ export class SqliteSearchIndex extends SearchIndex {
     const filter = this.rankFilter(plan);
 
     // Totals first (they are cheap: FTS5 counts without decoding positions or scoring): the
-    // exact total of a pure full-text query, a count capped at TOTAL_CAP for a filtered one.
+    // exact total of a pure full-text query; for a filtered one, exact when every full-text match
+    // can be scored (below), else a count capped at TOTAL_CAP.
     const countMatches = (expression: string): number =>
       (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(expression) as { n: number }).n;
     const textMatches = countMatches(plan.match);
+    const broad = this.options.broadMatches ?? BROAD_MATCHES;
     let total: number;
     let lowerBound = false;
+    // Every hit, scored and in score order, when the filter was applied in the same pass.
+    let everyHit: Scored[] | undefined;
     if (plan.count !== undefined) {
       total = plan.count === plan.match ? textMatches : countMatches(plan.count);
+    } else if (textMatches <= broad) {
+      // Few enough full-text matches to score every one that passes the filter: one pass gives
+      // the exact total and the ranking (instead of a count, then the same filter again).
+      everyHit = this.rankedRows(plan.match, filter, textMatches + 1).rows;
+      total = everyHit.length;
     } else {
       total = (
         this.stmt(
@@ -536,7 +545,7 @@ export class SqliteSearchIndex extends SearchIndex {
     // stable: every hit appears exactly once. Facets are counted over the top FACET_SAMPLE of the
     // first tier. Totals stay as above.
     const toScore = lowerBound ? textMatches : total;
-    const tiered = cursor !== undefined ? cursor.t === 1 : toScore > (this.options.broadMatches ?? BROAD_MATCHES);
+    const tiered = cursor !== undefined ? cursor.t === 1 : toScore > broad;
     const sample = names.length > 0 ? FACET_SAMPLE : 0;
     // `scored` is in score order (facets sample its head); `ordered` is the head that pages are
     // cut from, in full relevance order (ties broken by date and id, looked up for it alone).
@@ -544,7 +553,7 @@ export class SqliteSearchIndex extends SearchIndex {
     let ordered: DocRow[];
     let more: boolean;
     if (!tiered) {
-      scored = this.rankedRows(plan.match, filter, need, sample).rows;
+      scored = everyHit ?? this.rankedRows(plan.match, filter, need, sample).rows;
       ordered = this.inRelevanceOrder(scored, need);
       more = scored.length > offset + limit;
     } else {
@@ -670,12 +679,14 @@ export class SqliteSearchIndex extends SearchIndex {
   }
 
   /**
-   * Facet counts over the given documents, in one pass over the covering `doc_tags_doc` index.
-   * Buckets are by normalised value; the label shown is the value as first written.
+   * Facet counts over the given documents, in one pass over the covering `doc_tags_doc` index,
+   * visited in key order (neighbouring keys share index pages: about half the time of a visit in
+   * score order). Buckets are by normalised value; the label shown is the value as first written.
    */
-  private facetsOfKeys(keys: number[], names: FacetName[]): SearchResult['facets'] {
+  private facetsOfKeys(unordered: readonly number[], names: FacetName[]): SearchResult['facets'] {
     const out: SearchResult['facets'] = {};
     if (names.length === 0) return out;
+    const keys = Float64Array.from(unordered).sort();
     const rows = (
       keys.length === 0
         ? []
@@ -684,7 +695,7 @@ export class SqliteSearchIndex extends SearchIndex {
              CROSS JOIN doc_tags t INDEXED BY doc_tags_doc ON t.doc_key = j.value
              WHERE t.field IN (SELECT value FROM json_each(?))
              GROUP BY t.field, t.value`,
-          ).all(JSON.stringify(keys), JSON.stringify(names))
+          ).all(JSON.stringify(Array.from(keys)), JSON.stringify(names))
     ) as { field: string; value: string; n: number }[];
     const label = this.stmt('SELECT label FROM doc_tags WHERE field = ? AND value = ? LIMIT 1');
     const byField = new Map<string, { value: string; count: number }[]>();
