@@ -495,6 +495,39 @@ export function describeSearchIndexConformance(name: string, makeIndex: () => Pr
         }
         expect(seen).toEqual(byDate);
       });
+      it.each([
+        ['words', term('bulletin')],
+        ['no text, so every score is 0', ALL],
+      ])(
+        'relevance sort (%s): documents inserted between pages neither appear on later pages nor shift them',
+        async (_, query) => {
+          const before = await searchAll(index, query, 'relevance', 5);
+          expect(before).toHaveLength(25);
+          const first = await index.search({ query, sort: 'relevance', limit: 5 });
+          expect(hitIds(first)).toEqual(before.slice(0, 5));
+          // Newer than every bulletin and with "bulletin" three times in the title: these rank first.
+          await seed(
+            index,
+            [90, 91, 92].map((n) => ({
+              ...bulletin(n, `2026-03-0${n - 89}T00:00:00.000Z`),
+              title: `Bulletin bulletin bulletin ${n}`,
+            })),
+          );
+          const seen = hitIds(first);
+          let cursor = first.nextCursor;
+          while (cursor !== undefined) {
+            const page = await index.search({ query, sort: 'relevance', limit: 5, cursor });
+            expect(page.total).toBe(25);
+            seen.push(...hitIds(page));
+            cursor = page.nextCursor;
+          }
+          expect(seen).toEqual(before);
+          // A new search sees them.
+          const fresh = await index.search({ query, sort: 'relevance', limit: 3 });
+          expect(fresh.total).toBe(28);
+          expect(sorted(hitIds(fresh))).toEqual(['bulletin-90', 'bulletin-91', 'bulletin-92']);
+        },
+      );
     });
 
     describe('snippets', () => {

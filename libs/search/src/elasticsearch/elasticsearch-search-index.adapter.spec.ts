@@ -555,6 +555,50 @@ describe('ElasticsearchSearchIndex request shapes (mock)', () => {
     expect(calls[3]).toMatchObject({ method: 'DELETE', path: '/_pit', body: { id: 'pit-43' } });
   });
 
+  it('relevance sort: offsets into a point in time opened after the first page, closed after the last', async () => {
+    const { mock, calls, index } = setup();
+    const docs = ['minerals-eo', 'port-cyber-rule', 'doe-smr-funding'].map(corpusDoc);
+    const hit = (d: (typeof docs)[number], score: number) => ({
+      _id: d.id,
+      _score: score,
+      _source: { ...searchableFields(d), doc: d },
+      sort: [score, Date.parse(d.publishedAt), d.id],
+    });
+    route(mock, calls, 'POST', '/:index/_search', () => ({
+      ...emptySearch,
+      hits: { total: { value: 3 }, hits: [hit(docs[0], 3), hit(docs[1], 2), hit(docs[2], 1)] },
+    }));
+    route(mock, calls, 'POST', '/:index/_pit', () => ({ id: 'pit-7' }));
+    route(mock, calls, 'POST', '/_search', () => ({
+      ...emptySearch,
+      pit_id: 'pit-8',
+      hits: { total: { value: 3 }, hits: [hit(docs[2], 1)] },
+    }));
+    route(mock, calls, 'DELETE', '/_pit', () => ({ succeeded: true }));
+
+    const first = await index.search({ query: parseQuery('reactor'), limit: 2 });
+    expect(first.hits.map((h) => h.document.id)).toEqual(['minerals-eo', 'port-cyber-rule']);
+    expect(calls[0]).toMatchObject({ path: '/pr-documents-read/_search', body: { from: 0, size: 3 } });
+    expect(calls[1]).toMatchObject({ path: '/pr-documents-read/_pit', querystring: { keep_alive: '2m' } });
+
+    const second = await index.search({ query: parseQuery('reactor'), limit: 2, cursor: first.nextCursor });
+    expect(second.hits.map((h) => h.document.id)).toEqual(['doe-smr-funding']);
+    expect(second.nextCursor).toBeUndefined();
+    // Inside the point in time: no index in the path, the same sort, the next offset.
+    expect(calls[2].path).toBe('/_search');
+    expect(calls[2].body).toMatchObject({
+      pit: { id: 'pit-7', keep_alive: '2m' },
+      from: 2,
+      size: 3,
+      sort: [{ _score: { order: 'desc' } }, { publishedMs: { order: 'desc' } }, { id: { order: 'asc' } }],
+    });
+    expect(calls[3]).toMatchObject({ method: 'DELETE', path: '/_pit', body: { id: 'pit-8' } });
+    // A relevance search that fits on one page opens no point in time.
+    calls.length = 0;
+    await index.search({ query: parseQuery('reactor'), limit: 5 });
+    expect(calls.map((c) => c.path)).toEqual(['/pr-documents-read/_search']);
+  });
+
   it('subscriptions are percolator documents; matching percolates confirmed, non-relative ones', async () => {
     const { mock, calls, index } = setup();
     route(mock, calls, 'PUT', '/:index/_doc/:id', () => ({ result: 'created', _id: 'x' }));

@@ -51,7 +51,7 @@ import {
   type UpsertOutcome,
 } from '../search-index.port';
 import { SubscriptionMatcher, parseSubscriptionQuery } from '../subscription-matcher';
-import { decodeCursor, encodeCursor, pageLimit } from '../sqlite/cursor';
+import { decodeCursor, encodeCursor, pageLimit, type Cursor } from '../sqlite/cursor';
 import { keywordValue, sortableInstant } from '../sqlite/fts-compiler';
 import { mergeAlert } from '../alert-merge';
 import type { DocumentVersion } from '@radar/core';
@@ -110,6 +110,8 @@ export interface EsDocumentSource {
   priority: string[];
   doc?: Omit<RadarDocument, 'title' | 'summary' | 'body'>;
 }
+
+type EsHit = estypes.SearchHit<EsDocumentSource>;
 
 const strings = (values: readonly (string | undefined)[] | undefined): string[] =>
   (values ?? []).filter((v): v is string => typeof v === 'string' && v !== '');
@@ -577,39 +579,26 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     const highlight = this.highlight(req.query);
     if (highlight) body.highlight = highlight;
 
-    let res: estypes.SearchResponse<EsDocumentSource>;
-    let nextCursor: string | undefined;
-    let hits: estypes.SearchHit<EsDocumentSource>[];
+    let page: { res: estypes.SearchResponse<EsDocumentSource>; hits: EsHit[]; nextCursor: string | undefined };
     if (sort === 'date') {
       const after = req.cursor ? decodeCursor(req.cursor, 'date') : undefined;
       body.sort = [{ publishedMs: 'desc' }, { id: 'desc' }];
       body.track_scores = true;
       if (after) body.search_after = [Number(after.p), after.i];
-      let pitId = after?.pit;
-      res = await this.searchMaybeInPit(body, pitId);
-      pitId = pitId === undefined ? undefined : (res.pit_id ?? pitId);
-      hits = res.hits.hits;
-      if (hits.length > limit) {
-        hits = hits.slice(0, limit);
-        const last = hits[hits.length - 1];
+      page = await this.pageInPit(body, after?.pit, limit, (last, pit) => {
         const [ms, id] = last.sort as [number, string];
-        pitId ??= (await this.client.openPointInTime({ index: this.names.documentsRead, keep_alive: PIT_KEEP_ALIVE }))
-          .id;
-        nextCursor = encodeCursor({ k: 'date', p: String(ms), i: id, pit: pitId });
-      } else if (pitId !== undefined) {
-        await this.closePit(pitId);
-      }
+        return { k: 'date', p: String(ms), i: id, pit };
+      });
     } else {
-      const offset = req.cursor ? decodeCursor(req.cursor, 'rel').o : 0;
+      // Offsets into one point in time: documents indexed between pages neither appear nor shift
+      // the pages (only in the moment between the first page and opening its point in time).
+      const after = req.cursor ? decodeCursor(req.cursor, 'rel') : undefined;
+      const offset = after?.o ?? 0;
       body.sort = [{ _score: { order: 'desc' } }, { publishedMs: { order: 'desc' } }, { id: { order: 'asc' } }];
       body.from = offset;
-      res = await this.client.search<EsDocumentSource>({ index: this.names.documentsRead, ...body });
-      hits = res.hits.hits;
-      if (hits.length > limit) {
-        hits = hits.slice(0, limit);
-        nextCursor = encodeCursor({ k: 'rel', o: offset + limit });
-      }
+      page = await this.pageInPit(body, after?.pit, limit, (_, pit) => ({ k: 'rel', o: offset + limit, pit }));
     }
+    const { res, hits, nextCursor } = page;
 
     const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
     const result: SearchResult = {
@@ -620,6 +609,31 @@ export class ElasticsearchSearchIndex extends SearchIndex {
     if (nextCursor !== undefined) result.nextCursor = nextCursor;
     if (req.histogram) result.histogram = this.histogramOf(req, res.aggregations);
     return result;
+  }
+
+  /**
+   * One page, read inside the cursor's point in time (a fresh read without one). When more pages
+   * follow, the next cursor reads the same point in time, opened after a first page; after the
+   * last page it is closed.
+   */
+  private async pageInPit(
+    body: estypes.SearchRequest,
+    pitId: string | undefined,
+    limit: number,
+    cursorAfter: (last: EsHit, pit: string) => Cursor,
+  ): Promise<{ res: estypes.SearchResponse<EsDocumentSource>; hits: EsHit[]; nextCursor: string | undefined }> {
+    const res = await this.searchMaybeInPit(body, pitId);
+    let pit = pitId === undefined ? undefined : (res.pit_id ?? pitId);
+    let hits = res.hits.hits;
+    let nextCursor: string | undefined;
+    if (hits.length > limit) {
+      hits = hits.slice(0, limit);
+      pit ??= (await this.client.openPointInTime({ index: this.names.documentsRead, keep_alive: PIT_KEEP_ALIVE })).id;
+      nextCursor = encodeCursor(cursorAfter(hits[hits.length - 1], pit));
+    } else if (pit !== undefined) {
+      await this.closePit(pit);
+    }
+    return { res, hits, nextCursor };
   }
 
   /** Searches inside the cursor's point in time; an expired one degrades to a fresh read. */

@@ -20,6 +20,10 @@ export interface RelevanceCursor {
   o: number;
   /** 1: a broad query ranked in two tiers (kept so every page is cut from the same order). */
   t?: 1;
+  /** SQLite: the largest document key when the first page was read; later pages see no newer. */
+  b?: number;
+  /** Elasticsearch: the point in time later pages read. */
+  pit?: string;
 }
 
 /** Keyset position in alert order: the last alert's `created_at` and id. */
@@ -59,7 +63,9 @@ export function decodeCursor<K extends Cursor['k']>(raw: string, kind: K): Extra
       typeof c.o === 'number' &&
       Number.isInteger(c.o) &&
       c.o >= 0 &&
-      (c.t === undefined || c.t === 1));
+      (c.t === undefined || c.t === 1) &&
+      (c.b === undefined || (Number.isSafeInteger(c.b) && (c.b as number) >= 0)) &&
+      (c.pit === undefined || isString(c.pit)));
   if (!ok) throw new InvalidCursorError();
   return c as unknown as Extract<Cursor, { k: K }>;
 }

@@ -9,6 +9,11 @@
  * - `relevance` sort: score DESC, then `published_at DESC, id ASC`; the cursor is an offset.
  *   bm25 depends on corpus-wide statistics that move with every write, so a (score, id) keyset
  *   would not be stable either; an offset is simple, cheap and predictable (like ES from/size).
+ *   Later pages read only the documents that existed when the first page was read (the cursor
+ *   holds the largest `doc_key` then; new documents get larger keys), so documents inserted
+ *   between pages neither appear nor shift the pages. A document updated between pages keeps
+ *   its key and may move; one inserted after the newest document was deleted can take that
+ *   document's key and appear.
  * - Score: `-bm25(docs_fts, 10, 4, 1)` (title, summary, body weights) of the OR of the query's
  *   positive text leaves; documents that match only through keyword/range filters score 0.
  */
@@ -48,7 +53,7 @@ import { SubscriptionMatcher } from '../subscription-matcher';
 import { mergeAlert } from '../alert-merge';
 import type { DocumentVersion } from '@radar/core';
 import { versionHistory, versionOf } from '../document-versions';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { decodeCursor, encodeCursor, pageLimit, type RelevanceCursor } from './cursor';
 import {
   compileWhere,
   ftsPlan,
@@ -97,6 +102,12 @@ interface SearchRead {
   nextCursor: string | undefined;
   facets: SearchResult['facets'];
   histogram: HistogramBucket[] | undefined;
+}
+
+/** `where` limited to rows whose key `column` is at most `bound` (unchanged without a bound). */
+function upTo(where: SqlFragment, column: string, bound: number | undefined): SqlFragment {
+  if (bound === undefined) return where;
+  return { sql: `(${where.sql} AND ${column} <= ?)`, params: [...where.params, bound] };
 }
 
 /** Conditions on a full-text row `f` of a ranked search, each fragment starting with `AND`. */
@@ -419,12 +430,13 @@ export class SqliteSearchIndex extends SearchIndex {
   override async search(req: SearchRequest): Promise<SearchResult> {
     const sort = req.sort ?? 'relevance';
     const limit = pageLimit(req.limit);
-    const where = compileWhere(req.query);
+    const relevance = sort === 'relevance' && req.cursor ? decodeCursor(req.cursor, 'rel') : undefined;
+    const where = upTo(compileWhere(req.query), 'd.doc_key', relevance?.b);
     const rank = rankingExpression(req.query);
     const db = this.conn();
     const plan = sort === 'relevance' ? ftsPlan(req.query) : null;
     if (plan !== null) {
-      return this.toResult(req, db.transaction(() => this.rankedSearch(req, plan, limit, where)).deferred());
+      return this.toResult(req, db.transaction(() => this.rankedSearch(req, plan, limit, where, relevance)).deferred());
     }
 
     // One read transaction: total, page and facets see the same snapshot.
@@ -459,7 +471,7 @@ export class SqliteSearchIndex extends SearchIndex {
           for (const row of rows) row.score = byKey.get(row.doc_key) ?? 0;
         }
       } else {
-        const offset = req.cursor ? decodeCursor(req.cursor, 'rel').o : 0;
+        const offset = relevance?.o ?? 0;
         // bm25 of every document the ranking expression matches, joined to the filtered set.
         const ranked =
           rank === null
@@ -478,7 +490,7 @@ export class SqliteSearchIndex extends SearchIndex {
         ).all(...ranked.params, ...where.params, limit + 1, offset) as DocRow[];
         if (rows.length > limit) {
           rows = rows.slice(0, limit);
-          nextCursor = encodeCursor({ k: 'rel', o: offset + limit });
+          nextCursor = encodeCursor({ k: 'rel', o: offset + limit, b: relevance?.b ?? this.lastDocKey() });
         }
       }
       // The full documents of this page only (the sort ran over the narrow table).
@@ -499,18 +511,35 @@ export class SqliteSearchIndex extends SearchIndex {
    * conditions, are scored with bm25 and the best kept by SQLite's top-N sort; total, facets and
    * page come from the same ranked rows.
    */
-  private rankedSearch(req: SearchRequest, plan: FtsPlan, limit: number, where: SqlFragment): SearchRead {
-    const cursor = req.cursor ? decodeCursor(req.cursor, 'rel') : undefined;
+  private rankedSearch(
+    req: SearchRequest,
+    plan: FtsPlan,
+    limit: number,
+    where: SqlFragment,
+    cursor: RelevanceCursor | undefined,
+  ): SearchRead {
     const offset = cursor?.o ?? 0;
     const names = this.facetNames(req.facets ?? []);
     const need = offset + limit + 1;
-    const filter = this.rankFilter(plan);
+    // Later pages: the documents of the first page's time only (FTS5 bounds its rowids itself).
+    const bound = cursor?.b;
+    const filter =
+      bound === undefined
+        ? this.rankFilter(plan)
+        : both(this.rankFilter(plan), { sql: 'AND f.rowid <= ?', params: [bound] });
 
     // Totals first (they are cheap: FTS5 counts without decoding positions or scoring): the
     // exact total of a pure full-text query; for a filtered one, exact when every full-text match
     // can be scored (below), else a count capped at TOTAL_CAP.
     const countMatches = (expression: string): number =>
-      (this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(expression) as { n: number }).n;
+      (
+        (bound === undefined
+          ? this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ?').get(expression)
+          : this.stmt('SELECT count(*) AS n FROM docs_fts WHERE docs_fts MATCH ? AND rowid <= ?').get(
+              expression,
+              bound,
+            )) as { n: number }
+      ).n;
     const textMatches = countMatches(plan.match);
     const broad = this.options.broadMatches ?? BROAD_MATCHES;
     let total: number;
@@ -571,7 +600,9 @@ export class SqliteSearchIndex extends SearchIndex {
       more = ordered.length > offset + limit;
     }
     const pageRows = ordered.slice(offset, offset + limit);
-    const nextCursor = more ? encodeCursor({ k: 'rel', o: offset + limit, ...(tiered ? { t: 1 } : {}) }) : undefined;
+    const nextCursor = more
+      ? encodeCursor({ k: 'rel', o: offset + limit, ...(tiered ? { t: 1 } : {}), b: bound ?? this.lastDocKey() })
+      : undefined;
     const facets = this.facetsOfKeys(
       scored.slice(0, FACET_SAMPLE).map((r) => r.doc_key),
       names,
@@ -726,6 +757,11 @@ export class SqliteSearchIndex extends SearchIndex {
     if (nextCursor !== undefined) result.nextCursor = nextCursor;
     if (histogram !== undefined) result.histogram = histogram;
     return result;
+  }
+
+  /** The largest document key: documents inserted later have larger keys. */
+  private lastDocKey(): number {
+    return (this.stmt('SELECT max(doc_key) AS k FROM documents').get() as { k: number | null }).k ?? 0;
   }
 
   override async count(query?: QueryNode): Promise<number> {
