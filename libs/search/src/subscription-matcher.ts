@@ -12,7 +12,6 @@ import {
   parseQuery,
   prepareDocument,
   type KeywordField,
-  type PreparedDocument,
   type QueryNode,
   type RadarDocument,
   type Subscription,
@@ -27,10 +26,15 @@ interface Entry {
   /** `null`: the query does not parse; it never matches. */
   ast: QueryNode | null;
   expiresAt: number;
+  /** Position of the subscription in id order. */
+  order: number;
+  /** The last `match` call that took this entry as a candidate. */
+  seen: number;
 }
 
-const termKey = (token: string): string => `t\u0000${token}`;
-const keywordKey = (field: KeywordField, value: string): string => `k\u0000${field}\u0000${keywordValue(value)}`;
+/** A word's key is the word itself (a token never holds U+0000); a keyword value's starts with U+0000. */
+const termKey = (token: string): string => token;
+const keywordKey = (field: KeywordField, value: string): string => `\u0000${field}\u0000${keywordValue(value)}`;
 
 /**
  * Keys of which a matching document has at least one; `null` when no such set is known.
@@ -74,18 +78,6 @@ export function requiredKeys(node: QueryNode): string[] | null {
   }
 }
 
-/** The keys a prepared document has: every token of every text field and every keyword value. */
-function documentKeys(doc: PreparedDocument): string[] {
-  const out: string[] = [];
-  const tokens = new Set<string>();
-  for (const field of Object.values(doc.text)) for (const t of field.positions.keys()) tokens.add(t);
-  for (const t of tokens) out.push(termKey(t));
-  for (const [field, values] of Object.entries(doc.keywords) as [KeywordField, ReadonlySet<string>][]) {
-    for (const v of values) out.push(keywordKey(field, v));
-  }
-  return out;
-}
-
 export function parseSubscriptionQuery(query: string): QueryNode | null {
   try {
     return query.trim() === '' ? { kind: 'all' } : parseQuery(query);
@@ -98,16 +90,20 @@ export class SubscriptionMatcher {
   private readonly byKey = new Map<string, Entry[]>();
   private readonly always: Entry[] = [];
   private size = 0;
+  private calls = 0;
 
   constructor(subscriptions: Iterable<Subscription>) {
     const now = Date.now();
-    for (const sub of subscriptions) {
+    const byId = [...subscriptions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const [order, sub] of byId.entries()) {
       const ast = parseSubscriptionQuery(sub.query);
       if (ast === null) continue; // never matches
       const entry: Entry = {
         sub,
         ast,
         expiresAt: hasRange(ast) ? now + RANGE_QUERY_TTL_MS : Number.POSITIVE_INFINITY,
+        order,
+        seen: 0,
       };
       this.size++;
       const keys = requiredKeys(ast);
@@ -131,13 +127,26 @@ export class SubscriptionMatcher {
   match(doc: RadarDocument): Subscription[] {
     if (this.size === 0) return [];
     const prepared = prepareDocument(doc);
-    const candidates = new Set<Entry>(this.always);
-    for (const key of documentKeys(prepared)) {
-      const list = this.byKey.get(key);
-      if (list !== undefined) for (const e of list) candidates.add(e);
+    // Candidates: the queries without keys, and those under a key the document has (every word of
+    // every text field, every keyword value), each once (marked with this call's number).
+    const call = ++this.calls;
+    const candidates: Entry[] = [...this.always];
+    const take = (list: Entry[] | undefined): void => {
+      if (list === undefined) return;
+      for (const e of list) {
+        if (e.seen === call) continue;
+        e.seen = call;
+        candidates.push(e);
+      }
+    };
+    for (const field of Object.values(prepared.text)) {
+      for (const t of field.positions.keys()) take(this.byKey.get(termKey(t)));
+    }
+    for (const [field, values] of Object.entries(prepared.keywords) as [KeywordField, ReadonlySet<string>][]) {
+      for (const v of values) take(this.byKey.get(keywordKey(field, v)));
     }
     const now = Date.now();
-    const out: Subscription[] = [];
+    const out: Entry[] = [];
     for (const entry of candidates) {
       if (entry.expiresAt <= now) {
         entry.ast = parseSubscriptionQuery(entry.sub.query);
@@ -150,8 +159,8 @@ export class SubscriptionMatcher {
       } catch {
         matched = false;
       }
-      if (matched) out.push(entry.sub);
+      if (matched) out.push(entry);
     }
-    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return out.sort((a, b) => a.order - b.order).map((e) => e.sub);
   }
 }
