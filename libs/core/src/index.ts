@@ -1,6 +1,7 @@
 export * from './document';
 export * from './document-version';
 export * from './text';
+export * from './sorted';
 export * from './query/ast';
 export * from './query/parser';
 export * from './query/evaluate';

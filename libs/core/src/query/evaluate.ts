@@ -7,6 +7,7 @@
  * a search for the same query finds it.
  */
 import type { RadarDocument } from '../document';
+import { firstAtLeast } from '../sorted';
 import { words } from '../text';
 import { TEXT_FIELDS, type KeywordField, type QueryNode, type QueryTextField } from './ast';
 
@@ -90,14 +91,8 @@ function fieldsOf(doc: PreparedDocument, field: QueryTextField | undefined): Pre
 function hasPrefix(field: PreparedField, prefix: string): boolean {
   const sorted = field.sortedTokens;
   // First token >= prefix; every token starting with prefix sorts at or right after it.
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo].startsWith(prefix);
+  const i = firstAtLeast(sorted, prefix);
+  return i < sorted.length && sorted[i].startsWith(prefix);
 }
 
 /** The words appear consecutively, in order. */

@@ -3,7 +3,14 @@
  * `snippet()`), so every adapter can produce the same excerpt for the same hit. Backend-neutral:
  * it only needs the document text and the query AST.
  */
-import { tokenize, type QueryNode, type Token, type QueryTextField, type RadarDocument } from '@radar/core';
+import {
+  firstAtLeast,
+  tokenize,
+  type QueryNode,
+  type Token,
+  type QueryTextField,
+  type RadarDocument,
+} from '@radar/core';
 import { leafTokens, positiveTextLeaves } from './fts-compiler';
 
 /**
@@ -101,18 +108,6 @@ function matchSpans(tokens: readonly Token[], field: QueryTextField, units: read
   return [...marked.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([i, key]) => ({ start: tokens[i].offset, end: tokens[i].offset + tokens[i].raw.length, key }));
-}
-
-/** The index of the first of the ascending `values` that is >= `x` (`values.length` if none). */
-function firstAtLeast(values: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Cut `text` at a token end at or before `limit` (or keep all of it when it fits). */
