@@ -4,10 +4,11 @@
  * forms. Patterns and text go through the same function, so "batteries"/"battery" and
  * "UAVs"/"UAV" meet in the middle.
  *
- * `tokenStream` is a single-pass re-implementation of `tokenize` from @radar/core tuned for the
- * classifier: ASCII runs are folded with one `toLowerCase` (no NFD), tokens are kept in parallel
- * arrays instead of objects, and only runs containing non-ASCII characters go through
- * `foldToken`. Its output equals `tokenize` (checked in normalize.spec.ts).
+ * `tokenStream` reads text like `tokenize` from @radar/core (the same character tables,
+ * `ASCII_WORD` and `isTokenCodePoint`) but is tuned for the classifier's hot path: each token's
+ * hash is computed while it is read, so tokens no pattern can match are never sliced, folded or
+ * stemmed, and tokens are kept in parallel arrays instead of objects. Its output equals
+ * `tokenize` (checked in normalize.spec.ts).
  */
 import { ASCII_WORD, foldToken, isTokenCodePoint } from '@radar/core';
 

@@ -319,10 +319,10 @@ export interface FtsPlan {
    * The first tier of a broad query, as an expression that the adapter only tests hits against
    * (so it leaves `match` out: repeating it cost one more evaluation of the whole query): the
    * hits with a positive term in the title or summary, and when a hit may match only some of the
-   * positive terms (an OR), also the hits that match at least two of them. With weights 10/4/1 a title or summary occurrence counts as 10 or 4 body
-   * occurrences, and bm25 adds up the terms a hit matches, so these hits hold the top of the bm25
-   * order in practice (see the search benchmark's agreement figures); the adapter ranks them
-   * before the rest.
+   * positive terms (an OR), also the hits that match at least two of them. With weights 10/4/1 a
+   * title or summary occurrence counts as 10 or 4 body occurrences, and bm25 adds up the terms a
+   * hit matches, so these hits hold the top of the bm25 order in practice (see the search
+   * benchmark's agreement figures); the adapter ranks them before the rest.
    */
   head: string;
 }

@@ -115,8 +115,7 @@ function cutEnd(text: string, tokenEnds: readonly number[], start: number, limit
   if (text.length <= limit) return text.length;
   // The last token end <= limit, if it is past `start`.
   const i = firstAtLeast(tokenEnds, limit + 1) - 1;
-  const end = i >= 0 && tokenEnds[i] > start ? tokenEnds[i] : start;
-  return end > start ? end : Math.min(text.length, limit);
+  return i >= 0 && tokenEnds[i] > start ? tokenEnds[i] : Math.min(text.length, limit);
 }
 
 function bestPassageIn(

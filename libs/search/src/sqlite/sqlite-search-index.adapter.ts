@@ -494,11 +494,7 @@ export class SqliteSearchIndex extends SearchIndex {
         }
       }
       // The full documents of this page only (the sort ran over the narrow table).
-      const json = this.stmt('SELECT json FROM document_json WHERE doc_key = ?');
-      const page = rows.map((row) => ({
-        score: row.score,
-        document: JSON.parse((json.get(row.doc_key) as { json: string }).json) as RadarDocument,
-      }));
+      const page = this.loadPage(rows);
       const facets = this.facets(where, req.facets ?? []);
       const histogram = req.histogram ? this.histogram(where, req.histogram) : undefined;
       return { total, page, nextCursor, facets, histogram };
